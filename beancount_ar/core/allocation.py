@@ -1,0 +1,390 @@
+"""Matching credits to invoices (lettrage), as of any date.
+
+`settle` replays the subledger in date order up to an as-of date. Each credit is applied:
+
+1. to the invoices it names - by a link it shares with them or by ``invoice:`` metadata on its
+   receivable posting - instalments in due-date order;
+2. else to the customer's oldest open items (by due date, then date) in the same currency;
+3. what is left is an unapplied credit of the customer. A later non-invoice debit (a refund)
+   uses it up first; at the as-of date, unapplied credits are set against the open items
+   (``netted`` allocations), so that open items minus unapplied credits always equal the
+   receivable balance.
+
+An early-payment discount is taken when a payment inside the window is exactly the open amount
+minus the discount of a run of untouched items (the invoices it names, or the oldest ones):
+
+    2025-01-15 * "Dupont" "Installation" ^F-1
+      invoice: "F-1"
+      terms: "2/10 net 30"
+      Assets:Receivable:Dupont   1000.00 EUR
+      Income:Sales
+
+    2025-01-20 * "Dupont" "Virement" ^F-1
+      Assets:Bank                 980.00 EUR
+      Assets:Receivable:Dupont   -980.00 EUR
+
+closes F-1 with a 980.00 payment and a 20.00 discount: booked by the payment itself if it posts
+to the discount account, else left *pending* for the invoice plugin to post. Results as of a
+date depend on nothing dated after it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from bisect import insort
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from beancount_ar.core.book import Book
+from beancount_ar.core.errors import ARError
+from beancount_ar.core.model import (
+    CREDIT_NOTE,
+    DEBIT,
+    DISCOUNT,
+    PAYMENT,
+    WRITEOFF,
+    Allocation,
+    Credit,
+    Item,
+)
+from beancount_ar.core.money import ZERO
+
+# Item statuses.
+OPEN = "open"
+OVERDUE = "overdue"
+PAID = "paid"
+CREDITED = "credited"
+WRITTEN_OFF = "written_off"
+STATUSES = (OPEN, OVERDUE, PAID, CREDITED, WRITTEN_OFF)
+
+
+@dataclass(frozen=True, slots=True)
+class ItemState:
+    """An item and what was applied to it, as of the settlement's date."""
+
+    item: Item
+    allocations: tuple[Allocation, ...]
+    open: Decimal
+
+    @property
+    def closed_date(self) -> datetime.date | None:
+        """The date of the allocation that closed the item, None while it is open."""
+        if self.open != 0 or not self.allocations:
+            return None
+        return max(a.date for a in self.allocations)
+
+    def status(self, as_of: datetime.date) -> str:
+        """One of STATUSES. Closed items: written_off if a write-off took part, credited if
+        credit notes alone closed it, paid otherwise."""
+        if self.open > 0:
+            return OVERDUE if as_of > self.item.due else OPEN
+        kinds = {a.kind for a in self.allocations}
+        if WRITEOFF in kinds:
+            return WRITTEN_OFF
+        if kinds == {CREDIT_NOTE}:
+            return CREDITED
+        return PAID
+
+    def days_overdue(self, as_of: datetime.date) -> int:
+        """Days past due of the open amount (0 when not overdue or closed)."""
+        if self.open <= 0:
+            return 0
+        return max(0, (as_of - self.item.due).days)
+
+    def applied(self, kind: str) -> Decimal:
+        return sum((a.amount for a in self.allocations if a.kind == kind), ZERO)
+
+
+@dataclass(frozen=True, slots=True)
+class Unapplied:
+    """What is left of a credit after it was applied to every item it could be."""
+
+    credit: Credit
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class PendingDiscount:
+    """A discount earned by a payment that no entry books yet (the plugin posts it)."""
+
+    item: Item
+    payment: Credit
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Settlement:
+    """The subledger as of a date: every item's state, unapplied credits, allocations."""
+
+    as_of: datetime.date | None
+    book: Book
+    items: tuple[ItemState, ...]
+    unapplied: tuple[Unapplied, ...]
+    allocations: tuple[Allocation, ...]
+    pending_discounts: tuple[PendingDiscount, ...]
+    errors: tuple[ARError, ...]
+
+    def open_items(self) -> Iterable[ItemState]:
+        return (state for state in self.items if state.open != 0)
+
+
+def _order(item: Item) -> tuple:
+    return (item.due, item.date, item.id)
+
+
+class _Settler:
+    def __init__(self, book: Book, as_of: datetime.date | None) -> None:
+        self.book = book
+        self.as_of = as_of
+        self.open: dict[int, Decimal] = {}
+        self.allocs: dict[int, list[Allocation]] = {}
+        self.items: list[Item] = []
+        self.open_lists: dict[tuple[str, str], list[Item]] = {}
+        self.unapplied: dict[tuple[str, str], list[list]] = {}
+        self.pending: dict[int, PendingDiscount] = {}
+        self.discount_first: dict[int, Item] = {}
+        self.allocations: list[Allocation] = []
+        self.errors: list[ARError] = []
+
+    def error(self, credit: Credit, message: str) -> None:
+        entry = credit.entry
+        self.errors.append(ARError(entry.meta if entry is not None else None, message, entry))
+
+    # -- bookkeeping -------------------------------------------------------------------------
+
+    def allocate(self, credit: Credit, item: Item, amount: Decimal, kind: str,
+                 date: datetime.date, netted: bool = False) -> None:
+        allocation = Allocation(credit, item, date, amount, kind, netted)
+        self.allocs[item.id].append(allocation)
+        self.allocations.append(allocation)
+        left = self.open[item.id] - amount
+        self.open[item.id] = left
+        if left == 0:
+            self.open_lists[(item.customer, item.currency)].remove(item)
+
+    def add_item(self, item: Item) -> None:
+        self.items.append(item)
+        self.open[item.id] = item.amount
+        self.allocs[item.id] = []
+        key = (item.customer, item.currency)
+        insort(self.open_lists.setdefault(key, []), item, key=_order)
+        if item.kind == DEBIT:  # a refund or reversal first uses up unapplied credits
+            for entry in self.unapplied.get(key, []):
+                if self.open[item.id] == 0:
+                    break
+                amount = min(entry[1], self.open[item.id])
+                if amount > 0:
+                    self.allocate(entry[0], item, amount, entry[0].kind, item.date)
+                    entry[1] -= amount
+            self.unapplied[key] = [e for e in self.unapplied.get(key, []) if e[1] > 0]
+
+    def spread(self, credit: Credit, pool: list[Item], amount: Decimal, kind: str) -> Decimal:
+        """Apply `amount` to the items of `pool` in order; return what is left."""
+        for item in pool:
+            if amount <= 0:
+                break
+            available = self.open[item.id]
+            if available <= 0:
+                continue
+            applied = min(available, amount)
+            self.allocate(credit, item, applied, kind, credit.date)
+            amount -= applied
+        return amount
+
+    def keep_unapplied(self, credit: Credit, amount: Decimal) -> None:
+        if amount > 0:
+            self.unapplied.setdefault((credit.customer, credit.currency), []).append(
+                [credit, amount])
+
+    # -- matching ----------------------------------------------------------------------------
+
+    def named_items(self, credit: Credit) -> tuple[list[str], list[Item]]:
+        """The invoices the credit names, and their open items in due order."""
+        book = self.book
+        numbers: list[str] = []
+        for ref in credit.refs:
+            if ref not in book.invoices or (self.as_of and book.invoices[ref].date > self.as_of):
+                self.error(credit, f"{ref}: no invoice has this number (named by invoice: "
+                                   "metadata); correct the number or remove it")
+                continue
+            numbers.append(ref)
+        for link in credit.links:
+            numbers.extend(book.by_link.get(link, ()))
+        what = credit.kind.replace("_", " ")
+        valid: list[str] = []
+        items: list[Item] = []
+        for number in dict.fromkeys(numbers):
+            invoice = book.invoices[number]
+            if self.as_of and invoice.date > self.as_of:
+                continue
+            if invoice.customer != credit.customer:
+                self.error(credit, f"{number}: this {what} credits {credit.customer} but names "
+                                   f"an invoice of {invoice.customer}; correct the link or the "
+                                   "account")
+            elif invoice.currency != credit.currency:
+                self.error(credit, f"{number}: the invoice is in {invoice.currency}, this {what} "
+                                   f"in {credit.currency}; pay each currency separately")
+            elif invoice.date > credit.date:
+                self.error(credit, f"{number}: this {what} is dated {credit.date}, before the "
+                                   f"invoice it names ({invoice.date}); check both dates")
+            else:
+                valid.append(number)
+                for item in (*invoice.items, *book.penalties.get(number, ())):
+                    if self.open.get(item.id, ZERO) > 0:
+                        items.append(item)
+        items.sort(key=_order)
+        return valid, items
+
+    def eligible_discount(self, item: Item, date: datetime.date) -> Decimal:
+        if (
+            item.discount > 0
+            and item.discount_until is not None
+            and date <= item.discount_until
+            and self.open[item.id] == item.amount
+            and item.id not in self.discount_first
+        ):
+            return item.discount
+        return ZERO
+
+    def discount_run(self, pool: list[Item], cash: Decimal,
+                     date: datetime.date) -> list[tuple[Item, Decimal]] | None:
+        """The leading items of `pool` that `cash` pays exactly net of their discounts."""
+        total = ZERO
+        run: list[tuple[Item, Decimal]] = []
+        discounted = False
+        for item in pool:
+            discount = self.eligible_discount(item, date)
+            total += self.open[item.id] - discount
+            discounted = discounted or discount > 0
+            run.append((item, discount))
+            if total == cash and discounted:
+                return run
+            if total > cash:
+                return None
+        return None
+
+    def credit(self, credit: Credit) -> None:
+        named, pool = self.named_items(credit)
+        if not named:
+            pool = list(self.open_lists.get((credit.customer, credit.currency), ()))
+        if credit.kind == DISCOUNT:
+            self.discount_credit(credit, pool)
+            return
+        amount = credit.amount - credit.discount
+        booked = credit.discount
+        if credit.kind == PAYMENT:
+            run = self.discount_run(pool, amount, credit.date)
+            if run is not None:
+                for item, discount in run:
+                    self.allocate(credit, item, self.open[item.id] - discount, PAYMENT,
+                                  credit.date)
+                    if discount == 0:
+                        continue
+                    if booked >= discount:
+                        self.allocate(credit, item, discount, DISCOUNT, credit.date)
+                        booked -= discount
+                    else:
+                        self.pending[item.id] = PendingDiscount(item, credit, discount)
+                amount = ZERO
+        left = self.spread(credit, pool, amount, credit.kind)
+        if booked > 0:
+            self.error(credit, f"a discount of {booked} {credit.currency} is booked but the "
+                               "terms allow none here (discounts need terms such as '2/10 net "
+                               "30' and one payment of the rest inside the window)")
+            left += self.spread(credit, pool, booked, DISCOUNT)
+        if left > 0 and named:
+            names = ", ".join(dict.fromkeys(named))
+            self.error(credit, f"overpayment: {left} {credit.currency} more than the open amount"
+                               f" of {names} it names; the excess is kept as an unapplied "
+                               "credit of the customer")
+        self.keep_unapplied(credit, left)
+
+    def discount_credit(self, credit: Credit, pool: list[Item]) -> None:
+        left = credit.amount
+        for item in pool:
+            pending = self.pending.get(item.id)
+            if pending is not None and pending.amount <= left:
+                self.allocate(credit, item, pending.amount, DISCOUNT, credit.date)
+                del self.pending[item.id]
+                left -= pending.amount
+                continue
+            discount = self.eligible_discount(item, credit.date)
+            if discount > 0 and discount <= left:
+                self.allocate(credit, item, discount, DISCOUNT, credit.date)
+                self.discount_first[item.id] = item
+                left -= discount
+        if left > 0:
+            self.error(credit, f"a discount of {left} {credit.currency} is booked but the terms "
+                               "allow none here (no invoice it names is inside its discount "
+                               "window and untouched)")
+            left = self.spread(credit, pool, left, DISCOUNT)
+            self.keep_unapplied(credit, left)
+
+    # -- end of the replay -------------------------------------------------------------------
+
+    def check_early_discounts(self) -> None:
+        for item in self.discount_first.values():
+            until = item.discount_until
+            if self.as_of is not None and self.as_of <= until:
+                continue
+            closed = self.open[item.id] == 0 and max(
+                a.date for a in self.allocs[item.id]) <= until
+            if not closed:
+                allocation = next(a for a in self.allocs[item.id] if a.kind == DISCOUNT)
+                self.error(allocation.credit, f"{item.invoice}: a discount is booked but the "
+                                              f"invoice was not paid in full by {until}, the "
+                                              "end of its discount window")
+
+    def net(self) -> None:
+        for key, credits in self.unapplied.items():
+            items = self.open_lists.get(key)
+            if not items:
+                continue
+            for entry in credits:
+                for item in list(items):
+                    if entry[1] == 0:
+                        break
+                    applied = min(entry[1], self.open[item.id])
+                    self.allocate(entry[0], item, applied, entry[0].kind,
+                                  max(entry[0].date, item.date), netted=True)
+                    entry[1] -= applied
+            self.unapplied[key] = [e for e in credits if e[1] > 0]
+
+    def result(self) -> Settlement:
+        return Settlement(
+            as_of=self.as_of,
+            book=self.book,
+            items=tuple(ItemState(item, tuple(self.allocs[item.id]), self.open[item.id])
+                        for item in self.items),
+            unapplied=tuple(Unapplied(c, a) for credits in self.unapplied.values()
+                            for c, a in credits),
+            allocations=tuple(self.allocations),
+            pending_discounts=tuple(self.pending.values()),
+            errors=tuple(self.errors),
+        )
+
+
+def settle(book: Book, as_of: datetime.date | None = None, net: bool = True) -> Settlement:
+    """Replay the subledger up to `as_of` (everything when None); see the module docstring.
+
+    With `net`, unapplied credits are set against open items at the end.
+    """
+    settler = _Settler(book, as_of)
+    for event in book.events:
+        if as_of is not None and event.date > as_of:
+            break
+        if isinstance(event, Item):
+            settler.add_item(event)
+        else:
+            settler.credit(event)
+    settler.check_early_discounts()
+    if net:
+        settler.net()
+    return settler.result()
+
+
+__all__ = [
+    "CREDIT_NOTE", "OPEN", "OVERDUE", "PAID", "CREDITED", "WRITTEN_OFF", "STATUSES",
+    "ItemState", "Unapplied", "PendingDiscount", "Settlement", "settle",
+]

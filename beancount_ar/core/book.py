@@ -1,0 +1,402 @@
+"""Reads the receivables subledger out of the entries, in one pass.
+
+Every posting to a receivable account (at or below ``receivable_root``) becomes exactly one
+record, so the subledger always adds up to the accounts' balances:
+
+- a debit in a transaction with ``invoice:`` metadata is an `Invoice`, split into one `Item` per
+  instalment, with due dates from its terms (``due:`` metadata, else the invoice's ``terms:``,
+  else the customer's, else the plugin's ``default_terms``);
+- a debit tagged ``#ar-penalty`` and linked to an invoice is an `Item` of kind ``penalty``;
+- any other debit is an `Item` of kind ``debit`` (a refund, a bounced payment, an opening balance);
+- a credit is a `Credit`: a credit note (``credit_note:`` metadata), a write-off (the transaction
+  posts to ``writeoff_account``), a discount (it posts to ``discount_account`` and nothing else),
+  or a payment (the rest; its own postings to ``discount_account`` are its booked discount).
+  A credit names invoices by links, by ``invoice:`` on its receivable posting, or by
+  ``invoice:`` on the transaction (a transaction with ``invoice:`` is an invoice only when it
+  debits a receivable).
+
+    2025-01-15 * "Dupont" "Installation" ^F-2025-001
+      invoice: "F-2025-001"
+      terms: "2/10 net 30"
+      Assets:Receivable:Dupont   1200.00 EUR
+      Income:Sales              -1000.00 EUR
+      Liabilities:VAT            -200.00 EUR
+
+    2025-01-24 * "Dupont" "Virement" ^F-2025-001
+      Assets:Bank                1176.00 EUR
+      Assets:Receivable:Dupont  -1176.00 EUR
+
+Problems (duplicate numbers, unreadable terms, an invoice over two customers...) are returned as
+errors at the entry's file and line; the records are still built, as plain debits where an invoice
+cannot be read, so no amount is ever lost.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from beancount.core import data
+from beancount.core.amount import Amount
+
+from beancount_ar.core.config import ArConfig
+from beancount_ar.core.errors import ARError
+from beancount_ar.core.model import (
+    CREDIT_NOTE,
+    DEBIT,
+    DISCOUNT,
+    INVOICE,
+    PAYMENT,
+    PENALTY,
+    PENALTY_TAG,
+    WRITEOFF,
+    Credit,
+    Customer,
+    Invoice,
+    Item,
+)
+from beancount_ar.core.money import ZERO, quantum
+from beancount_ar.core.terms import (
+    Terms,
+    TermsError,
+    french_legal_limit,
+    next_business_day,
+    parse_terms,
+)
+
+_REF_SPLIT = re.compile(r"[\s,;]+")
+
+COMPUTED = "__ar_computed__"
+"""Metadata key the invoice plugin sets on invoices whose `due` (etc.) it computed."""
+
+
+@dataclass(frozen=True, slots=True)
+class Book:
+    """The subledger: customers, invoices, and every item and credit in entry order."""
+
+    config: ArConfig
+    customers: Mapping[str, Customer]
+    invoices: Mapping[str, Invoice]
+    events: tuple[Item | Credit, ...]
+    by_link: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    penalties: Mapping[str, tuple[Item, ...]] = field(default_factory=dict)  # by invoice number
+
+    def customer(self, key: str) -> Customer:
+        return self.customers[key]
+
+
+def split_refs(value: Any) -> tuple[str, ...]:
+    """Invoice numbers in an ``invoice:`` value: one, or several separated by spaces or commas."""
+    if value is None:
+        return ()
+    return tuple(ref for ref in _REF_SPLIT.split(str(value).strip()) if ref)
+
+
+def _meta_str(meta: Mapping[str, Any] | None, key: str) -> str | None:
+    if not meta:
+        return None
+    value = meta.get(key)
+    return None if value is None else str(value)
+
+
+class _Reader:
+    """Mutable state of the single pass; `read_book` wraps it."""
+
+    def __init__(self, config: ArConfig) -> None:
+        self.config = config
+        self.root = config.receivable_root
+        self.prefix = config.receivable_root + ":"
+        self.accounts: dict[str, bool | None] = {}  # account -> shared? (None: not receivable)
+        self.customers: dict[str, Customer] = {}
+        self.invoices: dict[str, Invoice] = {}
+        self.by_link: dict[str, list[str]] = {}
+        self.penalties: dict[str, list[Item]] = {}
+        self.events: list[Item | Credit] = []
+        self.errors: list[ARError] = []
+        self.next_id = 0
+        self.bad_customer_terms: set[str] = set()
+        self.legal_limit = config.legal == "FR"
+        try:
+            self.default_terms = parse_terms(config.default_terms)
+        except TermsError:  # parse_config already reported it
+            self.default_terms = parse_terms("net 30")
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def error(self, entry: Any, message: str) -> None:
+        self.errors.append(ARError(entry.meta, message, entry))
+
+    def new_id(self) -> int:
+        self.next_id += 1
+        return self.next_id
+
+    def receivable(self, account: str) -> bool | None:
+        """None if `account` is not a receivable account, else whether it is shared."""
+        try:
+            return self.accounts[account]
+        except KeyError:
+            pass
+        shared = (account == self.root) if (
+            account == self.root or account.startswith(self.prefix)
+        ) else None
+        self.accounts[account] = shared
+        return shared
+
+    # -- directives --------------------------------------------------------------------------
+
+    def open(self, entry: data.Open) -> None:
+        shared = self.receivable(entry.account)
+        if shared is None:
+            return
+        meta = entry.meta or {}
+        if meta.get("shared") is True:
+            shared = True
+            self.accounts[entry.account] = True
+        if shared:
+            return
+        limit = meta.get("credit_limit")
+        if limit is not None and not isinstance(limit, Amount):
+            self.error(entry, f"{entry.account}: credit_limit must be an amount such as "
+                              f"'15000.00 EUR', not {limit!r}")
+            limit = None
+        language = _meta_str(meta, "language")
+        if language is not None and language not in ("fr", "en"):
+            self.error(entry, f"{entry.account}: language {language!r} is not supported; "
+                              "use \"fr\" or \"en\"")
+            language = None
+        terms = _meta_str(meta, "terms")
+        if terms is not None:
+            try:
+                parse_terms(terms)
+            except TermsError as exc:
+                self.error(entry, f"{entry.account}: {exc}; the default terms are used")
+                self.bad_customer_terms.add(entry.account)
+        self.customers[entry.account] = Customer(
+            key=entry.account,
+            account=entry.account,
+            name=_meta_str(meta, "customer") or entry.account.rsplit(":", 1)[-1],
+            shared=False,
+            email=_meta_str(meta, "email"),
+            address=_meta_str(meta, "address"),
+            language=language,
+            terms=terms if entry.account not in self.bad_customer_terms else None,
+            credit_limit=limit,
+            meta=dict(meta),
+        )
+
+    def customer_of(self, entry: data.Transaction, posting: data.Posting, shared: bool) -> str:
+        """The customer key of a receivable posting."""
+        account = posting.account
+        if not shared:
+            if account not in self.customers:  # an account opened without metadata
+                self.customers[account] = Customer(account, account, account.rsplit(":", 1)[-1])
+            return account
+        name = (
+            _meta_str(posting.meta, "customer")
+            or _meta_str(entry.meta, "customer")
+            or (entry.payee or "").strip()
+        )
+        if not name:
+            self.error(entry, f"{account} is a shared receivable account: say whose posting this "
+                              "is with customer: metadata or a payee")
+            name = "(unknown customer)"
+        key = f"{account}/{name}"
+        if key not in self.customers:
+            self.customers[key] = Customer(key, account, name, shared=True)
+        return key
+
+    def transaction(self, entry: data.Transaction) -> None:
+        rows: list[tuple[data.Posting, str, str, Decimal]] = []
+        for posting in entry.postings:
+            shared = self.receivable(posting.account)
+            if shared is None:
+                continue
+            units = posting.units
+            if units is None or units.number is None:
+                continue
+            rows.append((posting, self.customer_of(entry, posting, shared),
+                         units.currency, units.number))
+        if not rows:
+            return
+        meta = entry.meta or {}
+        if "invoice" in meta and "credit_note" not in meta and any(row[3] > 0 for row in rows):
+            if self.invoice(entry, rows):
+                return
+        self.plain(entry, rows)
+
+    # -- invoices ----------------------------------------------------------------------------
+
+    def invoice(self, entry: data.Transaction, rows: list) -> bool:
+        """Record an invoice; False (after reporting why) when it must be read as plain debits."""
+        number = str(entry.meta["invoice"]).strip()
+        customers = {row[1] for row in rows}
+        currencies = {row[2] for row in rows}
+        if not number:
+            self.error(entry, "invoice: metadata is empty; give the invoice its number, "
+                              "e.g. invoice: \"F-2025-001\"")
+            return False
+        if len(customers) > 1:
+            names = ", ".join(sorted(customers))
+            self.error(entry, f"{number}: the invoice debits the receivables of several customers "
+                              f"({names}); make one invoice per customer")
+            return False
+        if len(currencies) > 1:
+            self.error(entry, f"{number}: the invoice is in several currencies "
+                              f"({', '.join(sorted(currencies))}); make one invoice per currency")
+            return False
+        amount = sum((row[3] for row in rows), ZERO)
+        if amount <= 0:
+            self.error(entry, f"{number}: the invoice does not debit the receivable (amount "
+                              f"{amount}); a credit is a credit note: use credit_note: metadata")
+            return False
+        if number in self.invoices:
+            first = self.invoices[number].entry.meta
+            self.error(entry, f"{number}: duplicate invoice number (first used at "
+                              f"{first.get('filename')}:{first.get('lineno')}); give each "
+                              "invoice its own number")
+            return False
+        customer = rows[0][1]
+        currency = rows[0][2]
+        items, terms_text, discount_until, discount = self.schedule(
+            entry, number, customer, currency, amount)
+        due = max(item.due for item in items)
+        if self.legal_limit and terms_text:
+            limit = french_legal_limit(entry.date)
+            if due > limit:
+                self.error(entry, f"{number}: due {due} is beyond the French legal maximum "
+                                  f"({limit}: 60 days, or 45 days end of month, L441-10); "
+                                  "shorten the terms")
+        invoice = Invoice(number, customer, currency, entry.date, amount, terms_text, due,
+                          items, discount_until, discount, entry)
+        self.invoices[number] = invoice
+        self.by_link.setdefault(number, []).append(number)
+        for link in entry.links or ():
+            if link != number:
+                self.by_link.setdefault(link, []).append(number)
+        self.events.extend(items)
+        return True
+
+    def terms_for(self, entry: data.Transaction, number: str, customer: str) -> Terms:
+        text = _meta_str(entry.meta, "terms")
+        if text is not None:
+            try:
+                return parse_terms(text)
+            except TermsError as exc:
+                self.error(entry, f"{number}: {exc}; the default terms are used")
+                return self.default_terms
+        text = self.customers[customer].terms
+        return parse_terms(text) if text else self.default_terms
+
+    def schedule(self, entry, number, customer, currency, amount):
+        """The invoice's items, its terms text, discount deadline and discount amount."""
+        date = entry.date
+        # A `due` the invoice plugin computed (marked COMPUTED) is not the user's: recompute.
+        due_meta = None if entry.meta.get(COMPUTED) else entry.meta.get("due")
+        if due_meta is not None and not isinstance(due_meta, datetime.date):
+            self.error(entry, f"{number}: due: must be a date such as 2025-02-14 (no quotes), "
+                              f"not {due_meta!r}; the terms are used")
+            due_meta = None
+        if due_meta is not None and due_meta < date:
+            self.error(entry, f"{number}: due date {due_meta} is before the invoice date {date}; "
+                              "correct due: or remove it to use the terms")
+            due_meta = None
+        if due_meta is not None:
+            item = Item(self.new_id(), INVOICE, customer, currency, date, due_meta, amount,
+                        number, 1, 1, None, ZERO, entry)
+            return (item,), "", None, ZERO
+        terms = self.terms_for(entry, number, customer)
+        q = quantum(currency)
+        try:
+            parts = terms.schedule(date, amount, q)
+        except TermsError as exc:
+            self.error(entry, f"{number}: {exc}; the default terms are used")
+            terms = self.default_terms
+            parts = terms.schedule(date, amount, q)
+        shift = self.config.business_days
+        discount_until = terms.discount_until(date)
+        discount = terms.discount_amount(amount, q) if discount_until else ZERO
+        count = len(parts)
+        items = tuple(
+            Item(self.new_id(), INVOICE, customer, currency, date,
+                 next_business_day(part.due, shift) if shift else part.due,
+                 part.amount, number, part.index, count, discount_until, discount, entry)
+            for part in parts
+        )
+        return items, terms.text, discount_until, discount
+
+    # -- everything else ---------------------------------------------------------------------
+
+    def plain(self, entry: data.Transaction, rows: list) -> None:
+        """Credits and non-invoice debits of a transaction."""
+        meta = entry.meta or {}
+        config = self.config
+        links = tuple(entry.links or ())
+        kind = PAYMENT
+        credit_note = _meta_str(meta, "credit_note")
+        booked: dict[str, Decimal] = {}
+        if credit_note is not None:
+            kind = CREDIT_NOTE
+        else:
+            others = [p for p in entry.postings if self.receivable(p.account) is None]
+            accounts = {p.account for p in others}
+            if config.writeoff_account and config.writeoff_account in accounts:
+                kind = WRITEOFF
+            elif config.discount_account and config.discount_account in accounts:
+                for p in others:
+                    if p.account == config.discount_account and p.units is not None:
+                        booked[p.units.currency] = booked.get(p.units.currency, ZERO) + (
+                            p.units.number)
+                if accounts == {config.discount_account}:
+                    kind = DISCOUNT
+                    booked = {}
+        txn_refs = split_refs(meta.get("invoice"))
+        penalty_of = None
+        if PENALTY_TAG in (entry.tags or ()):
+            penalty_of = next((ref for ref in txn_refs + links if ref in self.invoices), None)
+        for posting, customer, currency, number in rows:
+            if number > 0:
+                if kind == CREDIT_NOTE:
+                    self.error(entry, f"{credit_note}: a credit note credits the receivable; "
+                                      f"this posting debits {posting.account}: check its sign")
+                item = Item(self.new_id(), PENALTY if penalty_of else DEBIT, customer, currency,
+                            entry.date, entry.date, number, penalty_of, 1, 1, None, ZERO, entry)
+                self.events.append(item)
+                if penalty_of:
+                    self.penalties.setdefault(penalty_of, []).append(item)
+                continue
+            if number == 0:
+                continue
+            refs = split_refs(posting.meta.get("invoice")) if posting.meta else ()
+            amount = -number
+            discount = ZERO
+            if booked.get(currency, ZERO) > 0:
+                discount = min(booked[currency], amount)
+                booked[currency] -= discount
+            self.events.append(Credit(self.new_id(), kind, customer, currency, entry.date,
+                                      amount, refs or txn_refs, links, discount, credit_note,
+                                      entry))
+
+
+def read_book(entries: Iterable[Any], config: ArConfig) -> tuple[Book, list[ARError]]:
+    """Build the subledger from (sorted) entries; see the module docstring."""
+    reader = _Reader(config)
+    for entry in entries:
+        if isinstance(entry, data.Transaction):
+            reader.transaction(entry)
+        elif isinstance(entry, data.Open):
+            reader.open(entry)
+    book = Book(
+        config=config,
+        customers=reader.customers,
+        invoices=reader.invoices,
+        # Within a day, debits come before credits: a payment dated on its invoice's day may
+        # stand before it in the files.
+        events=tuple(sorted(reader.events, key=lambda e: (e.date, isinstance(e, Credit)))),
+        by_link={link: tuple(numbers) for link, numbers in reader.by_link.items()},
+        penalties={number: tuple(items) for number, items in reader.penalties.items()},
+    )
+    return book, reader.errors

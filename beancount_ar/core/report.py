@@ -1,0 +1,144 @@
+"""The state of every invoice (and instalment) as of a date: the rows of ``bean-ar invoices``.
+
+One row per item - an invoice, each instalment of a split invoice, or another debit - with its
+status, days overdue, open amount and the allocations that settled it (the lettrage):
+
+    2025-01-15 * "Dupont" "Facture" ^F-1
+      invoice: "F-1"
+      terms: "2/10 net 30"
+      Assets:Receivable:Dupont   1000.00 EUR
+      Income:Sales
+
+gives, as of 2025-03-01 with nothing paid: ``F-1  2025-01-15  due 2025-02-14  open 1000.00 EUR
+overdue 15 days  discount 20.00 until 2025-01-25``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from beancount_ar.core.allocation import ItemState, Settlement
+from beancount_ar.core.model import DEBIT, PENALTY, Allocation
+from beancount_ar.core.money import ZERO
+
+
+@dataclass(frozen=True, slots=True)
+class Settled:
+    """One allocation as seen from the item: when, how much, by what."""
+
+    date: datetime.date
+    amount: Decimal
+    kind: str  # payment, credit_note, writeoff, discount
+    reference: str  # the credit note number, else the credit's narration
+    netted: bool
+    filename: str | None
+    lineno: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceRow:
+    invoice: str  # the invoice number ("" for a debit that is no invoice)
+    instalment: str | None  # "1/2" where the invoice is split
+    kind: str  # invoice or debit
+    customer: str
+    customer_name: str
+    date: datetime.date
+    due: datetime.date
+    currency: str
+    amount: Decimal
+    open: Decimal
+    status: str
+    days_overdue: int
+    discount_until: datetime.date | None
+    discount: Decimal | None
+    paid_date: datetime.date | None
+    payments: tuple[Settled, ...]
+    penalties: Decimal  # late-payment charges posted on the invoice to date (#ar-penalty)
+    narration: str
+    filename: str | None
+    lineno: int | None
+
+
+def settled(allocation: Allocation) -> Settled:
+    credit = allocation.credit
+    entry = credit.entry
+    meta = entry.meta if entry is not None else {}
+    reference = credit.number or (entry.narration if entry is not None else "") or ""
+    return Settled(allocation.date, allocation.amount, allocation.kind, reference,
+                   allocation.netted, meta.get("filename"), meta.get("lineno"))
+
+
+def invoice_row(state: ItemState, settlement: Settlement, as_of: datetime.date,
+                penalties: dict[tuple[str | None, int], Decimal] | None = None) -> InvoiceRow:
+    item = state.item
+    customer = settlement.book.customers[item.customer]
+    entry = item.entry
+    meta = entry.meta if entry is not None else {}
+    return InvoiceRow(
+        invoice=item.invoice or "",
+        instalment=f"{item.part}/{item.parts}" if item.parts > 1 else None,
+        kind=item.kind,
+        customer=item.customer,
+        customer_name=customer.name,
+        date=item.date,
+        due=item.due,
+        currency=item.currency,
+        amount=item.amount,
+        open=state.open,
+        status=state.status(as_of),
+        days_overdue=state.days_overdue(as_of),
+        discount_until=item.discount_until if item.discount else None,
+        discount=item.discount if item.discount else None,
+        paid_date=state.closed_date,
+        payments=tuple(settled(a) for a in state.allocations),
+        penalties=penalties.get((item.invoice, item.part), ZERO) if penalties else ZERO,
+        narration=(entry.narration if entry is not None else "") or "",
+        filename=meta.get("filename"),
+        lineno=meta.get("lineno"),
+    )
+
+
+def penalties_posted(settlement: Settlement) -> dict[tuple[str | None, int], Decimal]:
+    """Penalties charged per (invoice, instalment) to the settlement's date.
+
+    A penalty item names its invoice; its instalment is the ``instalment`` metadata of the
+    penalty transaction (1 when absent)."""
+    totals: dict[tuple[str | None, int], Decimal] = {}
+    for state in settlement.items:
+        item = state.item
+        if item.kind != PENALTY:
+            continue
+        part = 1
+        if item.entry is not None:
+            try:
+                part = int(item.entry.meta.get("instalment", 1))
+            except (TypeError, ValueError):
+                part = 1
+        key = (item.invoice, part)
+        totals[key] = totals.get(key, ZERO) + item.amount
+    return totals
+
+
+def invoice_rows(settlement: Settlement, as_of: datetime.date,
+                 customers: Iterable[str] | None = None,
+                 statuses: Iterable[str] | None = None,
+                 include_debits: bool = True) -> list[InvoiceRow]:
+    """Rows for the settlement's items, in date order, optionally filtered."""
+    wanted_customers = set(customers) if customers is not None else None
+    wanted_statuses = set(statuses) if statuses is not None else None
+    penalties = penalties_posted(settlement)
+    rows = []
+    for state in settlement.items:
+        if wanted_customers is not None and state.item.customer not in wanted_customers:
+            continue
+        if state.item.kind == PENALTY or (not include_debits and state.item.kind == DEBIT):
+            continue
+        row = invoice_row(state, settlement, as_of, penalties)
+        if wanted_statuses is not None and row.status not in wanted_statuses:
+            continue
+        rows.append(row)
+    rows.sort(key=lambda r: (r.date, r.invoice, r.due))
+    return rows

@@ -1,0 +1,28 @@
+"""The subledger of a loaded ledger as of a date: the entry point for reports and adapters.
+
+    from beancount import loader
+    from beancount_ar.core.subledger import subledger
+    entries, errors, options_map = loader.load_file("main.beancount")
+    settlement = subledger(entries, options_map, as_of=datetime.date(2026, 11, 23))
+
+reads the plugin's configuration from the ledger's ``plugin "beancount_ar" "..."`` line, builds
+the `Book` in one pass and settles it as of the date (everything dated later is ignored).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from beancount_ar.core.allocation import Settlement, settle
+from beancount_ar.core.book import read_book
+from beancount_ar.core.config import config_from_options
+
+
+def subledger(entries: Sequence[Any], options_map: Mapping[str, Any],
+              as_of: datetime.date | None = None) -> Settlement:
+    """Settle the receivables of `entries` as of `as_of` (all of them when None)."""
+    config, _ = config_from_options(options_map)
+    book, _ = read_book(entries, config)
+    return settle(book, as_of)

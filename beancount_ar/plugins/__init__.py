@@ -1,0 +1,1 @@
+"""Beancount plugins of beancount-ar: thin adapters over `beancount_ar.core`."""

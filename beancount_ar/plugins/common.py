@@ -1,0 +1,53 @@
+"""What the beancount-ar plugins share: where their ``plugin`` line is, and a safety net.
+
+A plugin error must point at a line of the user's files. Beancount does not keep the line of a
+``plugin`` directive, so `plugin_source` finds it by reading the ledger's files (read only).
+`guarded` turns an unexpected exception into one error instead of dropping the whole load:
+
+    plugin "beancount_ar" "{'default_terms': 'net 30'}"
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from beancount.core import data
+
+from beancount_ar.core.errors import ARError
+
+GENERATED = "<beancount_ar>"
+
+
+def plugin_source(options_map: dict[str, Any], module: str) -> dict[str, Any]:
+    """The metadata (filename, lineno) of the ``plugin "<module>"`` line."""
+    pattern = re.compile(r'^\s*plugin\s+"' + re.escape(module) + r'"')
+    for filename in options_map.get("include") or [options_map.get("filename")]:
+        if not filename or filename.startswith("<"):
+            continue
+        try:
+            with open(filename, encoding="utf-8") as handle:
+                for lineno, line in enumerate(handle, 1):
+                    if pattern.match(line):
+                        return data.new_metadata(filename, lineno)
+        except OSError:
+            continue
+    return data.new_metadata(options_map.get("filename") or "<beancount_ar>", 0)
+
+
+def guarded(module: str, run: Callable[..., tuple[list, list]]) -> Callable[..., tuple[list, list]]:
+    """Wrap a plugin function so an internal failure is one error, never a lost load."""
+
+    def plugin(entries: list, options_map: dict[str, Any], config: str | None = None):
+        try:
+            return run(entries, options_map, config)
+        except Exception as exc:  # noqa: BLE001 - the load must go on
+            source = plugin_source(options_map, module)
+            return entries, [ARError(source, f"{module}: internal error ({exc.__class__.__name__}:"
+                                             f" {exc}); the plugin was skipped - please report "
+                                             "this with the entry that triggers it", None)]
+
+    plugin.__name__ = run.__name__
+    plugin.__doc__ = run.__doc__
+    return plugin

@@ -1,0 +1,102 @@
+"""The invoice plugin: validates invoices, computes due dates, matches credits, posts discounts.
+
+    plugin "beancount_ar" "{'default_terms': 'net 30', 'discount_account': 'Expenses:Discounts'}"
+
+For each invoice it adds the computed ``due`` date (and ``discount_until`` and ``discount``
+where the terms offer an early-payment discount, ``instalments`` where they split it) to the
+transaction's metadata, so bean-query can use them::
+
+    SELECT entry_meta('invoice'), date(entry_meta('due')) WHERE entry_meta('invoice') != NULL
+
+For each early-payment discount a payment earned and no entry books, it adds a transaction on
+the payment's date, tagged ``#ar-discount`` and linked to the invoice, debiting the discount
+account and crediting the receivable. Every problem is an error at the entry's file and line.
+The rules themselves live in `beancount_ar.core`; this module only adapts them to Beancount.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from beancount.core import data
+from beancount.core.amount import Amount
+
+from beancount_ar.core.allocation import PendingDiscount, settle
+from beancount_ar.core.book import COMPUTED, read_book
+from beancount_ar.core.config import ArConfig, parse_config
+from beancount_ar.core.errors import ARError, ConfigError
+from beancount_ar.core.model import Customer, Invoice
+from beancount_ar.plugins.common import GENERATED, guarded, plugin_source
+
+MODULE = "beancount_ar"
+
+
+def invoice_meta(invoice: Invoice) -> dict[str, Any]:
+    """The metadata the plugin adds to an invoice transaction."""
+    meta: dict[str, Any] = {"due": invoice.due, COMPUTED: True}
+    if invoice.discount_until is not None and invoice.discount:
+        meta["discount_until"] = invoice.discount_until
+        meta["discount"] = Amount(invoice.discount, invoice.currency)
+    if len(invoice.items) > 1:
+        meta["instalments"] = "; ".join(
+            f"{item.due} {item.amount} {item.currency}" for item in invoice.items)
+    return meta
+
+
+def discount_entry(pending: PendingDiscount, config: ArConfig, customer: Customer) -> Any:
+    """The transaction that books a discount a payment earned."""
+    item, payment = pending.item, pending.payment
+    source = payment.entry.meta
+    meta = data.new_metadata(GENERATED, int(source.get("lineno") or 0), {
+        "ar_generated": "discount",
+        "invoice": item.invoice,
+    })
+    narration = (f"Early-payment discount on {item.invoice} ({pending.amount} {item.currency},"
+                 f" paid {payment.date}, window until {item.discount_until})")
+    amount = pending.amount
+    return data.Transaction(
+        meta, payment.date, "*", payment.entry.payee, narration,
+        frozenset({"ar-discount"}), frozenset({item.invoice}),
+        [
+            data.Posting(config.discount_account, Amount(amount, item.currency),
+                         None, None, None, None),
+            data.Posting(customer.account, Amount(-amount, item.currency), None, None, None,
+                         {"customer": customer.name} if customer.shared else None),
+        ],
+    )
+
+
+def _ar_invoices(entries: list, options_map: dict[str, Any], config_text: str | None = None):
+    config, problems = parse_config(config_text)
+    errors: list = []
+    if problems:
+        source = plugin_source(options_map, MODULE)
+        errors.extend(ConfigError(source, message, None) for message in problems)
+    book, book_errors = read_book(entries, config)
+    settlement = settle(book, net=False)
+    errors.extend(book_errors)
+    errors.extend(settlement.errors)
+
+    added = {id(invoice.entry): invoice_meta(invoice) for invoice in book.invoices.values()}
+    out = []
+    for entry in entries:
+        extra = added.get(id(entry))
+        if extra is not None:
+            if "due" in entry.meta and not entry.meta.get(COMPUTED):
+                extra = {k: v for k, v in extra.items() if k not in ("due", COMPUTED)}
+            entry = entry._replace(meta={**entry.meta, **extra})
+        out.append(entry)
+
+    for pending in settlement.pending_discounts:
+        if not config.discount_account:
+            errors.append(ARError(pending.payment.entry.meta,
+                                  f"{pending.item.invoice}: this payment earns an early-payment "
+                                  f"discount of {pending.amount} {pending.item.currency}; set "
+                                  "'discount_account' in the plugin configuration to post it, "
+                                  "or book it in the payment", pending.payment.entry))
+            continue
+        out.append(discount_entry(pending, config, book.customers[pending.item.customer]))
+    return out, errors
+
+
+ar_invoices = guarded(MODULE, _ar_invoices)
