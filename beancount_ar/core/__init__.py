@@ -1,0 +1,1 @@
+"""Core of beancount-ar: the receivables model, independent of Beancount and Fava."""
