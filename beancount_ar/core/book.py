@@ -220,9 +220,13 @@ class _Reader:
                 continue
             rows.append((posting, self.customer_of(entry, posting, shared),
                          units.currency, units.number))
-        if not rows:
-            return
         meta = entry.meta or {}
+        if not rows:
+            if "invoice" in meta and "credit_note" not in meta:
+                self.error(entry, f"{meta['invoice']}: the invoice posts to no receivable account "
+                                  f"(under {self.root}); debit the customer's account, e.g. "
+                                  f"{self.prefix}<Customer>")
+            return
         if "invoice" in meta and "credit_note" not in meta and any(row[3] > 0 for row in rows):
             if self.invoice(entry, rows):
                 return

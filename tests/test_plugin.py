@@ -1,0 +1,463 @@
+"""The invoice plugin through Beancount's loader: metadata, discounts, matching and errors."""
+
+from __future__ import annotations
+
+import datetime
+import textwrap
+from decimal import Decimal
+
+from beancount import loader
+from beancount.core import data
+from beancount.parser import printer
+
+from beancount_ar.core.allocation import settle
+from beancount_ar.core.book import read_book
+from beancount_ar.core.config import config_from_options
+from beancount_ar.core.report import invoice_rows
+from tests.conftest import ledger_text, load
+
+D = Decimal
+CUSTOMER = """
+    2024-01-01 open Assets:Receivable:Dupont EUR
+      customer: "Dupont SARL"
+      terms: "45 jours fin de mois"
+"""
+
+
+def invoices(entries):
+    return {e.meta["invoice"]: e for e in entries
+            if isinstance(e, data.Transaction) and "invoice" in e.meta and e.meta.get("due")}
+
+
+def rows(entries, options_map, as_of="2030-01-01"):
+    config, _ = config_from_options(options_map)
+    book, _ = read_book(entries, config)
+    day = datetime.date.fromisoformat(as_of)
+    return {(r.invoice, r.instalment): r for r in invoice_rows(settle(book, day), day)}
+
+
+def messages(errors):
+    return [e.message for e in errors]
+
+
+def test_due_dates_from_invoice_customer_and_default_terms():
+    entries, errors, _ = load(CUSTOMER + """
+    2024-01-01 open Assets:Receivable:Martin EUR
+    2025-01-15 * "Dupont" "Own terms" ^F-1
+      invoice: "F-1"
+      terms: "net 30"
+      Assets:Receivable:Dupont   120.00 EUR
+      Income:Sales
+    2025-01-15 * "Dupont" "Customer terms" ^F-2
+      invoice: "F-2"
+      Assets:Receivable:Dupont   120.00 EUR
+      Income:Sales
+    2025-01-15 * "Martin" "Default terms" ^F-3
+      invoice: "F-3"
+      Assets:Receivable:Martin   120.00 EUR
+      Income:Sales
+    2025-01-15 * "Martin" "Explicit due wins" ^F-4
+      invoice: "F-4"
+      terms: "net 30"
+      due: 2025-01-20
+      Assets:Receivable:Martin   120.00 EUR
+      Income:Sales
+    """, config="{'default_terms': 'fin de mois 45 jours'}")
+    assert errors == []
+    found = invoices(entries)
+    assert found["F-1"].meta["due"] == datetime.date(2025, 2, 14)
+    assert found["F-2"].meta["due"] == datetime.date(2025, 3, 31)
+    assert found["F-3"].meta["due"] == datetime.date(2025, 3, 17)
+    assert found["F-4"].meta["due"] == datetime.date(2025, 1, 20)
+
+
+def test_discount_metadata_and_discount_posted_for_a_payment_inside_the_window():
+    entries, errors, options = load(CUSTOMER + """
+    2025-01-15 * "Dupont" "Four" ^F-1
+      invoice: "F-1"
+      terms: "2/10 net 30"
+      Assets:Receivable:Dupont   1200.00 EUR
+      Income:Sales              -1000.00 EUR
+      Liabilities:VAT            -200.00 EUR
+    2025-01-24 * "Dupont" "Virement" ^F-1
+      Assets:Bank                1176.00 EUR
+      Assets:Receivable:Dupont  -1176.00 EUR
+    """)
+    assert errors == []
+    invoice = invoices(entries)["F-1"]
+    assert invoice.meta["discount_until"] == datetime.date(2025, 1, 25)
+    assert invoice.meta["discount"].number == D("24.00")
+    generated = [e for e in entries if isinstance(e, data.Transaction) and "ar-discount" in e.tags]
+    assert len(generated) == 1
+    discount = generated[0]
+    assert discount.meta["filename"] == "<beancount_ar>"
+    assert discount.date == datetime.date(2025, 1, 24)
+    assert discount.links == {"F-1"}
+    assert {(p.account, p.units.number) for p in discount.postings} == {
+        ("Expenses:Discounts", D("24.00")), ("Assets:Receivable:Dupont", D("-24.00"))}
+    row = rows(entries, options)[("F-1", None)]
+    assert (row.status, row.open, row.paid_date) == ("paid", D("0.00"), datetime.date(2025, 1, 24))
+    assert [(p.kind, p.amount) for p in row.payments] == [
+        ("payment", D("1176.00")), ("discount", D("24.00"))]
+
+
+def test_no_discount_after_the_window_or_on_a_partial_payment():
+    entries, errors, options = load(CUSTOMER + """
+    2025-01-15 * "Dupont" "Late" ^F-1
+      invoice: "F-1"
+      terms: "2/10 net 30"
+      Assets:Receivable:Dupont   1000.00 EUR
+      Income:Sales
+    2025-01-15 * "Dupont" "Partial" ^F-2
+      invoice: "F-2"
+      terms: "2/10 net 30"
+      Assets:Receivable:Dupont   1000.00 EUR
+      Income:Sales
+    2025-01-26 * "Dupont" "Too late for a discount" ^F-1
+      Assets:Bank                 980.00 EUR
+      Assets:Receivable:Dupont   -980.00 EUR
+    2025-01-18 * "Dupont" "Half" ^F-2
+      Assets:Bank                 500.00 EUR
+      Assets:Receivable:Dupont   -500.00 EUR
+    2025-01-20 * "Dupont" "Rest less a discount" ^F-2
+      Assets:Bank                 480.00 EUR
+      Assets:Receivable:Dupont   -480.00 EUR
+    """)
+    assert errors == []
+    assert not [e for e in entries if isinstance(e, data.Transaction) and "ar-discount" in e.tags]
+    found = rows(entries, options, "2025-03-01")
+    assert found[("F-1", None)].open == D("20.00")
+    assert found[("F-1", None)].status == "overdue"
+    assert found[("F-2", None)].open == D("20.00")
+
+
+def test_discount_booked_by_the_payment_itself_adds_nothing():
+    entries, errors, options = load(CUSTOMER + """
+    2025-01-15 * "Dupont" "Four" ^F-1
+      invoice: "F-1"
+      terms: "2/10 net 30"
+      Assets:Receivable:Dupont   1000.00 EUR
+      Income:Sales
+    2025-01-20 * "Dupont" "Virement avec escompte" ^F-1
+      Assets:Bank                 980.00 EUR
+      Expenses:Discounts           20.00 EUR
+      Assets:Receivable:Dupont  -1000.00 EUR
+    """)
+    assert errors == []
+    assert not [e for e in entries if isinstance(e, data.Transaction) and "ar-discount" in e.tags]
+    row = rows(entries, options)[("F-1", None)]
+    assert row.status == "paid"
+    assert [(p.kind, p.amount) for p in row.payments] == [
+        ("payment", D("980.00")), ("discount", D("20.00"))]
+
+
+def test_discount_the_terms_do_not_allow_is_an_error():
+    entries, errors, options = load(CUSTOMER + """
+    2025-01-15 * "Dupont" "No discount terms" ^F-1
+      invoice: "F-1"
+      terms: "net 30"
+      Assets:Receivable:Dupont   1000.00 EUR
+      Income:Sales
+    2025-01-20 * "Dupont" "Virement avec escompte" ^F-1
+      Assets:Bank                 980.00 EUR
+      Expenses:Discounts           20.00 EUR
+      Assets:Receivable:Dupont  -1000.00 EUR
+    """)
+    assert len(errors) == 1
+    assert "discount of 20.00 EUR is booked but the terms allow none" in errors[0].message
+    assert errors[0].source["lineno"] == 18
+    assert rows(entries, options)[("F-1", None)].open == 0
+
+
+def test_generated_discount_written_out_as_text_is_not_posted_twice():
+    body = CUSTOMER + """
+    2025-01-15 * "Dupont" "Four" ^F-1
+      invoice: "F-1"
+      terms: "2/10 net 30"
+      Assets:Receivable:Dupont   1000.00 EUR
+      Income:Sales
+    2025-01-20 * "Dupont" "Virement" ^F-1
+      Assets:Bank                 980.00 EUR
+      Assets:Receivable:Dupont   -980.00 EUR
+    """
+    entries, errors, _ = load(body)
+    generated = [e for e in entries if isinstance(e, data.Transaction) and "ar-discount" in e.tags]
+    text = printer.format_entry(generated[0])
+    again, errors2, options = load(body + "\n" + textwrap.indent(text, "    "))
+    assert errors == errors2 == []
+    assert len([e for e in again if isinstance(e, data.Transaction) and "ar-discount" in e.tags]) == 1
+    assert rows(again, options)[("F-1", None)].status == "paid"
+
+
+def test_instalments_are_items_with_their_own_due_dates():
+    entries, errors, options = load(CUSTOMER + """
+    2025-01-15 * "Dupont" "Projet" ^F-1
+      invoice: "F-1"
+      terms: "30 % à la commande ; 70 % 30 jours fin de mois"
+      Assets:Receivable:Dupont   1000.01 EUR
+      Income:Sales
+    2025-01-16 * "Dupont" "Acompte" ^F-1
+      Assets:Bank                 300.00 EUR
+      Assets:Receivable:Dupont   -300.00 EUR
+    """)
+    assert errors == []
+    invoice = invoices(entries)["F-1"]
+    assert invoice.meta["instalments"] == "2025-01-15 300.00 EUR; 2025-02-28 700.01 EUR"
+    assert invoice.meta["due"] == datetime.date(2025, 2, 28)
+    found = rows(entries, options, "2025-03-10")
+    assert found[("F-1", "1/2")].status == "paid"
+    assert found[("F-1", "2/2")].status == "overdue"
+    assert found[("F-1", "2/2")].days_overdue == 10
+    assert found[("F-1", "2/2")].open == D("700.01")
+
+
+def test_credit_notes_and_write_offs_close_invoices_with_their_status():
+    entries, errors, options = load(CUSTOMER + """
+    2025-01-15 * "Dupont" "A" ^F-1
+      invoice: "F-1"
+      Assets:Receivable:Dupont   600.00 EUR
+      Income:Sales
+    2025-01-15 * "Dupont" "B" ^F-2
+      invoice: "F-2"
+      Assets:Receivable:Dupont   600.00 EUR
+      Income:Sales
+    2025-01-15 * "Dupont" "C" ^F-3
+      invoice: "F-3"
+      Assets:Receivable:Dupont   600.00 EUR
+      Income:Sales
+    2025-02-01 * "Dupont" "Avoir total"
+      credit_note: "AV-1"
+      invoice: "F-1"
+      Assets:Receivable:Dupont  -600.00 EUR
+      Income:Sales
+    2025-02-01 * "Dupont" "Avoir partiel" ^F-2
+      credit_note: "AV-2"
+      Assets:Receivable:Dupont  -100.00 EUR
+      Income:Sales
+    2025-02-10 * "Dupont" "Solde" ^F-2
+      Assets:Bank                 500.00 EUR
+      Assets:Receivable:Dupont   -500.00 EUR
+    2025-06-30 * "Dupont" "Irrécouvrable" ^F-3
+      Assets:Receivable:Dupont   -600.00 EUR
+      Expenses:BadDebts           500.00 EUR
+      Liabilities:VAT             100.00 EUR
+    """)
+    assert errors == []
+    found = rows(entries, options)
+    assert found[("F-1", None)].status == "credited"
+    assert found[("F-1", None)].payments[0].reference == "AV-1"
+    assert found[("F-2", None)].status == "paid"
+    assert found[("F-3", None)].status == "written_off"
+    assert found[("F-3", None)].paid_date == datetime.date(2025, 6, 30)
+
+
+def test_unreferenced_payments_go_to_the_oldest_due_item_and_excess_is_kept():
+    entries, errors, options = load(CUSTOMER + """
+    2025-01-15 * "Dupont" "Later due" ^F-1
+      invoice: "F-1"
+      terms: "60 jours"
+      Assets:Receivable:Dupont   100.00 EUR
+      Income:Sales
+    2025-01-20 * "Dupont" "Earlier due" ^F-2
+      invoice: "F-2"
+      terms: "à réception"
+      Assets:Receivable:Dupont   100.00 EUR
+      Income:Sales
+    2025-02-01 * "Dupont" "Chèque sans référence"
+      Assets:Bank                 150.00 EUR
+      Assets:Receivable:Dupont   -150.00 EUR
+    2025-05-01 * "Dupont" "Trop-perçu"
+      Assets:Bank                 100.00 EUR
+      Assets:Receivable:Dupont   -100.00 EUR
+    """)
+    assert errors == []
+    config, _ = config_from_options(options)
+    book, _ = read_book(entries, config)
+    state = settle(book, datetime.date(2025, 3, 1))
+    by_invoice = {s.item.invoice: s for s in state.items}
+    assert by_invoice["F-2"].open == 0
+    assert by_invoice["F-1"].open == D("50.00")
+    final = settle(book, datetime.date(2025, 6, 1))
+    assert [(u.credit.entry.narration, u.amount) for u in final.unapplied] == [
+        ("Trop-perçu", D("50.00"))]
+    assert all(s.open == 0 for s in final.items)
+
+
+def test_a_refund_uses_up_the_unapplied_credit():
+    entries, errors, options = load(CUSTOMER + """
+    2025-01-15 * "Dupont" "A" ^F-1
+      invoice: "F-1"
+      Assets:Receivable:Dupont   100.00 EUR
+      Income:Sales
+    2025-02-01 * "Dupont" "Paid twice" ^F-1
+      Assets:Bank                 200.00 EUR
+      Assets:Receivable:Dupont   -200.00 EUR
+    2025-02-10 * "Dupont" "Refund"
+      Assets:Bank                -100.00 EUR
+      Assets:Receivable:Dupont    100.00 EUR
+    """)
+    assert messages(errors) == [
+        "overpayment: 100.00 EUR more than the open amount of F-1 it names; the excess is kept "
+        "as an unapplied credit of the customer"]
+    config, _ = config_from_options(options)
+    state = settle(read_book(entries, config)[0], datetime.date(2025, 3, 1))
+    assert state.unapplied == ()
+    assert all(s.open == 0 for s in state.items)
+
+
+def test_as_of_ignores_later_entries():
+    entries, _, options = load(CUSTOMER + """
+    2025-01-15 * "Dupont" "A" ^F-1
+      invoice: "F-1"
+      terms: "net 30"
+      Assets:Receivable:Dupont   100.00 EUR
+      Income:Sales
+    2025-03-01 * "Dupont" "Paid late" ^F-1
+      Assets:Bank                 100.00 EUR
+      Assets:Receivable:Dupont   -100.00 EUR
+    """)
+    before = rows(entries, options, "2025-02-28")[("F-1", None)]
+    assert (before.status, before.open, before.days_overdue) == ("overdue", D("100.00"), 14)
+    after = rows(entries, options, "2025-03-01")[("F-1", None)]
+    assert (after.status, after.paid_date) == ("paid", datetime.date(2025, 3, 1))
+
+
+def test_shared_receivable_account_uses_customer_metadata_then_payee():
+    entries, errors, options = load("""
+    2024-01-01 open Assets:Receivable EUR
+    2025-01-15 * "Café du Port" "Traiteur" ^F-1
+      invoice: "F-1"
+      Assets:Receivable          100.00 EUR
+      Income:Sales
+    2025-01-16 * "Someone" "Traiteur" ^F-2
+      invoice: "F-2"
+      customer: "Hôtel Bellevue"
+      Assets:Receivable          200.00 EUR
+      Income:Sales
+    2025-01-20 * "Café du Port" "Règlement"
+      Assets:Bank                100.00 EUR
+      Assets:Receivable         -100.00 EUR
+    """)
+    assert errors == []
+    found = rows(entries, options, "2025-01-31")
+    assert found[("F-1", None)].customer_name == "Café du Port"
+    assert found[("F-1", None)].status == "paid"
+    assert found[("F-2", None)].customer_name == "Hôtel Bellevue"
+    assert found[("F-2", None)].open == D("200.00")
+
+
+def test_every_problem_is_one_error_at_its_line_and_the_load_goes_on():
+    entries, errors, options = load(CUSTOMER + """
+    2024-01-01 open Assets:Receivable:Martin EUR,USD
+    2025-01-15 * "Dupont" "ok" ^F-1
+      invoice: "F-1"
+      Assets:Receivable:Dupont   100.00 EUR
+      Income:Sales
+    2025-01-16 * "Dupont" "duplicate" ^F-1
+      invoice: "F-1"
+      Assets:Receivable:Dupont   100.00 EUR
+      Income:Sales
+    2025-01-17 * "Dupont" "no receivable"
+      invoice: "F-3"
+      Assets:Bank                100.00 EUR
+      Income:Sales
+    2025-01-18 * "Two customers"
+      invoice: "F-4"
+      Assets:Receivable:Dupont   100.00 EUR
+      Assets:Receivable:Martin   100.00 EUR
+      Income:Sales
+    2025-01-19 * "Two currencies"
+      invoice: "F-5"
+      Assets:Receivable:Martin   100.00 EUR
+      Assets:Receivable:Martin   100.00 USD
+      Income:Sales              -100.00 EUR
+      Income:Sales              -100.00 USD
+    2025-01-20 * "Bad terms"
+      invoice: "F-6"
+      terms: "net trente"
+      Assets:Receivable:Dupont   100.00 EUR
+      Income:Sales
+    2025-01-21 * "Due before date"
+      invoice: "F-7"
+      due: 2025-01-01
+      Assets:Receivable:Dupont   100.00 EUR
+      Income:Sales
+    2025-01-22 * "Pays an unknown invoice"
+      Assets:Bank                 10.00 EUR
+      Assets:Receivable:Dupont   -10.00 EUR
+        invoice: "F-99"
+    2025-01-10 * "Pays before the invoice" ^F-8
+      Assets:Bank                 10.00 EUR
+      Assets:Receivable:Dupont   -10.00 EUR
+    2025-01-23 * "Later invoice" ^F-8
+      invoice: "F-8"
+      Assets:Receivable:Dupont   100.00 EUR
+      Income:Sales
+    2025-01-24 * "Overpays" ^F-8
+      Assets:Bank                200.00 EUR
+      Assets:Receivable:Dupont  -200.00 EUR
+    """)
+    got = sorted((e.source["lineno"], e.message.split(":")[0]) for e in errors)
+    assert got == [
+        (18, "F-1"), (22, "F-3"), (26, "F-4"), (31, "F-5"), (37, "F-6"), (42, "F-7"),
+        (47, "F-99"), (51, "F-8"), (58, "overpayment")]
+    text = " | ".join(messages(errors))
+    for words in ("duplicate invoice number (first used at <string>:14)",
+                  "posts to no receivable account", "several customers", "several currencies",
+                  "cannot read payment terms 'net trente'", "accepted forms",
+                  "before the invoice date", "no invoice has this number",
+                  "before the invoice it names"):
+        assert words in text
+    # the load went on: F-6 fell back to the default terms, every amount is accounted for
+    found = rows(entries, options, "2025-12-31")
+    assert found[("F-6", None)].due == datetime.date(2025, 2, 19)
+    assert all(e.source["filename"] == "<string>" for e in errors)
+
+
+def test_malformed_configuration_is_an_error_at_the_plugin_line(tmp_path):
+    entries, errors, _ = load(CUSTOMER + """
+    2025-01-15 * "Dupont" "ok" ^F-1
+      invoice: "F-1"
+      Assets:Receivable:Dupont   100.00 EUR
+      Income:Sales
+    """, config="{'defualt_terms': 'net 30', 'discount_account': 'nope', 'legal': true}")
+    assert len(errors) == 1
+    assert "not a Python literal" in errors[0].message and "True" in errors[0].message
+    path = tmp_path / "main.beancount"
+    path.write_text(ledger_text(CUSTOMER, config="{'defualt_terms': 'net 30', 'legal': 'XX'}"))
+    entries, errors, _ = loader.load_file(str(path))
+    assert sorted(e.message.split(";")[0] for e in errors) == [
+        "plugin beancount_ar: legal: 'XX' is not a supported legal regime (use 'FR' or None)",
+        "plugin beancount_ar: unknown configuration key 'defualt_terms' (did you mean "
+        "'default_terms'?)"]
+    assert {e.source["lineno"] for e in errors} == {2}
+
+
+def test_legal_fr_reports_terms_beyond_the_french_maximum():
+    _, errors, _ = load(CUSTOMER + """
+    2025-01-15 * "Dupont" "Too long" ^F-1
+      invoice: "F-1"
+      terms: "90 jours"
+      Assets:Receivable:Dupont   100.00 EUR
+      Income:Sales
+    2025-01-15 * "Dupont" "Fine" ^F-2
+      invoice: "F-2"
+      terms: "45 jours fin de mois"
+      Assets:Receivable:Dupont   100.00 EUR
+      Income:Sales
+    """, config="{'legal': 'FR'}")
+    assert messages(errors) == [
+        "F-1: due 2025-04-15 is beyond the French legal maximum (2025-03-31: 60 days, or 45 days "
+        "end of month, L441-10); shorten the terms"]
+
+
+def test_business_days_moves_a_weekend_due_date():
+    entries, errors, _ = load(CUSTOMER + """
+    2025-11-21 * "Dupont" "Due on a Sunday" ^F-1
+      invoice: "F-1"
+      terms: "net 30"
+      Assets:Receivable:Dupont   100.00 EUR
+      Income:Sales
+    """, config="{'business_days': 'FR'}")
+    assert errors == []
+    assert invoices(entries)["F-1"].meta["due"] == datetime.date(2025, 12, 22)
