@@ -346,6 +346,20 @@ def test_shared_receivable_account_uses_customer_metadata_then_payee():
     assert found[("F-2", None)].open == D("200.00")
 
 
+def test_shared_account_metadata_are_defaults_for_its_customers():
+    entries, errors, _ = load("""
+    2024-01-01 open Assets:Receivable:Divers EUR
+      shared: TRUE
+      terms: "à réception"
+    2025-06-02 * "Café du Port" "Traiteur" ^F-1
+      invoice: "F-1"
+      Assets:Receivable:Divers   100.00 EUR
+      Income:Sales
+    """)
+    assert errors == []
+    assert invoices(entries)["F-1"].meta["due"] == datetime.date(2025, 6, 2)
+
+
 def test_every_problem_is_one_error_at_its_line_and_the_load_goes_on():
     entries, errors, options = load(CUSTOMER + """
     2024-01-01 open Assets:Receivable:Martin EUR,USD

@@ -119,6 +119,7 @@ class _Reader:
         self.errors: list[ARError] = []
         self.next_id = 0
         self.bad_customer_terms: set[str] = set()
+        self.shared_meta: dict[str, dict[str, Any]] = {}
         self.legal_limit = config.legal == "FR"
         try:
             self.default_terms = parse_terms(config.default_terms)
@@ -156,8 +157,8 @@ class _Reader:
         if meta.get("shared") is True:
             shared = True
             self.accounts[entry.account] = True
-        if shared:
-            return
+        if shared:  # its metadata are defaults for the customers it holds
+            self.shared_meta[entry.account] = dict(meta)
         limit = meta.get("credit_limit")
         if limit is not None and not isinstance(limit, Amount):
             self.error(entry, f"{entry.account}: credit_limit must be an amount such as "
@@ -175,6 +176,12 @@ class _Reader:
             except TermsError as exc:
                 self.error(entry, f"{entry.account}: {exc}; the default terms are used")
                 self.bad_customer_terms.add(entry.account)
+        if shared:
+            if terms is not None and entry.account in self.bad_customer_terms:
+                self.shared_meta[entry.account].pop("terms", None)
+            if language is None:
+                self.shared_meta[entry.account].pop("language", None)
+            return
         self.customers[entry.account] = Customer(
             key=entry.account,
             account=entry.account,
@@ -206,7 +213,10 @@ class _Reader:
             name = "(unknown customer)"
         key = f"{account}/{name}"
         if key not in self.customers:
-            self.customers[key] = Customer(key, account, name, shared=True)
+            defaults = self.shared_meta.get(account, {})
+            self.customers[key] = Customer(
+                key, account, name, shared=True,
+                language=_meta_str(defaults, "language"), terms=_meta_str(defaults, "terms"))
         return key
 
     def transaction(self, entry: data.Transaction) -> None:
