@@ -95,6 +95,8 @@ def test_discount_metadata_and_discount_posted_for_a_payment_inside_the_window()
     assert discount.links == {"F-1"}
     assert {(p.account, p.units.number) for p in discount.postings} == {
         ("Expenses:Discounts", D("24.00")), ("Assets:Receivable:Dupont", D("-24.00"))}
+    assert invoice.meta["open_amount"].number == 0
+    assert invoice.meta["paid_date"] == datetime.date(2025, 1, 24)
     row = rows(entries, options)[("F-1", None)]
     assert (row.status, row.open, row.paid_date) == ("paid", D("0.00"), datetime.date(2025, 1, 24))
     assert [(p.kind, p.amount) for p in row.payments] == [
@@ -203,6 +205,8 @@ def test_instalments_are_items_with_their_own_due_dates():
     assert errors == []
     invoice = invoices(entries)["F-1"]
     assert invoice.meta["instalments"] == "2025-01-15 300.00 EUR; 2025-02-28 700.01 EUR"
+    assert invoice.meta["open_amount"].number == D("700.01")
+    assert "paid_date" not in invoice.meta
     assert invoice.meta["due"] == datetime.date(2025, 2, 28)
     found = rows(entries, options, "2025-03-10")
     assert found[("F-1", "1/2")].status == "paid"

@@ -3,8 +3,9 @@
     plugin "beancount_ar" "{'default_terms': 'net 30', 'discount_account': 'Expenses:Discounts'}"
 
 For each invoice it adds the computed ``due`` date (and ``discount_until`` and ``discount``
-where the terms offer an early-payment discount, ``instalments`` where they split it) to the
-transaction's metadata, so bean-query can use them::
+where the terms offer an early-payment discount, ``instalments`` where they split it), its
+``open_amount`` after every entry and, once settled, its ``paid_date`` to the transaction's
+metadata, so bean-query can use them::
 
     SELECT entry_meta('invoice'), date(entry_meta('due')) WHERE entry_meta('invoice') != NULL
 
@@ -21,19 +22,34 @@ from typing import Any
 from beancount.core import data
 from beancount.core.amount import Amount
 
-from beancount_ar.core.allocation import PendingDiscount, settle
+from beancount_ar.core.allocation import ItemState, PendingDiscount, settle
 from beancount_ar.core.book import COMPUTED, read_book
 from beancount_ar.core.config import ArConfig, parse_config
 from beancount_ar.core.errors import ARError, ConfigError
 from beancount_ar.core.model import Customer, Invoice
+from beancount_ar.core.money import ZERO, round_money
 from beancount_ar.plugins.common import GENERATED, guarded, plugin_source
 
 MODULE = "beancount_ar"
 
 
-def invoice_meta(invoice: Invoice) -> dict[str, Any]:
-    """The metadata the plugin adds to an invoice transaction."""
+def invoice_meta(invoice: Invoice, states: dict[int, ItemState],
+                 posted: dict[int, PendingDiscount]) -> dict[str, Any]:
+    """The metadata the plugin adds to an invoice transaction.
+
+    ``open_amount`` and ``paid_date`` describe the invoice after every entry of the ledger (they
+    do not depend on today's date, so Beancount's load cache cannot make them stale)."""
     meta: dict[str, Any] = {"due": invoice.due, COMPUTED: True}
+    open_amount = ZERO
+    paid: list = []
+    for item in invoice.items:
+        state = states[item.id]
+        discount = posted.get(item.id)  # the discount the plugin posts closes the item
+        open_amount += state.open - (discount.amount if discount else ZERO)
+        paid.append(discount.payment.date if discount else state.closed_date)
+    meta["open_amount"] = Amount(round_money(open_amount, invoice.currency), invoice.currency)
+    if open_amount == 0 and all(paid):
+        meta["paid_date"] = max(paid)
     if invoice.discount_until is not None and invoice.discount:
         meta["discount_until"] = invoice.discount_until
         meta["discount"] = Amount(invoice.discount, invoice.currency)
@@ -73,11 +89,14 @@ def _ar_invoices(entries: list, options_map: dict[str, Any], config_text: str | 
         source = plugin_source(options_map, MODULE)
         errors.extend(ConfigError(source, message, None) for message in problems)
     book, book_errors = read_book(entries, config)
-    settlement = settle(book, net=False)
+    settlement = settle(book)
     errors.extend(book_errors)
     errors.extend(settlement.errors)
 
-    added = {id(invoice.entry): invoice_meta(invoice) for invoice in book.invoices.values()}
+    states = {state.item.id: state for state in settlement.items}
+    posted = {p.item.id: p for p in settlement.pending_discounts} if config.discount_account else {}
+    added = {id(invoice.entry): invoice_meta(invoice, states, posted)
+             for invoice in book.invoices.values()}
     out = []
     for entry in entries:
         extra = added.get(id(entry))
