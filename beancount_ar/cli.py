@@ -93,7 +93,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], right: set[int]
 
     def line(values: Sequence[str]) -> str:
         return "  ".join(v.rjust(w) if i in right else v.ljust(w)
-                         for i, (v, w) in enumerate(zip(values, widths))).rstrip()
+                         for i, (v, w) in enumerate(zip(values, widths, strict=False))).rstrip()
 
     out = [line(headers), line(["-" * w for w in widths])]
     out.extend(line(r) for r in cells)
@@ -170,7 +170,7 @@ def aging_record(report: aging_lib.Aging) -> dict[str, Any]:
             "customer": row.customer,
             "name": row.name,
             "currency": row.currency,
-            "buckets": dict(zip(report.labels, (str(a) for a in row.buckets))),
+            "buckets": dict(zip(report.labels, (str(a) for a in row.buckets), strict=False)),
             "unapplied": str(row.unapplied),
             "total": str(row.total),
         }

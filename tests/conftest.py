@@ -16,7 +16,8 @@ plugin "beancount_ar" "{config}"
 2024-01-01 open Expenses:BadDebts
 """
 
-DEFAULT_CONFIG = "{'discount_account': 'Expenses:Discounts', 'writeoff_account': 'Expenses:BadDebts'}"
+DEFAULT_CONFIG = (
+    "{'discount_account': 'Expenses:Discounts', 'writeoff_account': 'Expenses:BadDebts'}")
 
 
 def ledger_text(body: str, config: str | None = DEFAULT_CONFIG, header: bool = True) -> str:

@@ -187,7 +187,8 @@ def test_generated_discount_written_out_as_text_is_not_posted_twice():
     text = printer.format_entry(generated[0])
     again, errors2, options = load(body + "\n" + textwrap.indent(text, "    "))
     assert errors == errors2 == []
-    assert len([e for e in again if isinstance(e, data.Transaction) and "ar-discount" in e.tags]) == 1
+    posted = [e for e in again if isinstance(e, data.Transaction) and "ar-discount" in e.tags]
+    assert len(posted) == 1
     assert rows(again, options)[("F-1", None)].status == "paid"
 
 

@@ -156,6 +156,7 @@ def aging(settlement: Settlement, as_of: datetime.date, by: str = BY_DUE,
                                             row.total)
         else:
             totals[row.currency] = AgingRow(
-                "", "", row.currency, tuple(a + b for a, b in zip(prev.buckets, row.buckets)),
+                "", "", row.currency,
+                tuple(a + b for a, b in zip(prev.buckets, row.buckets, strict=True)),
                 prev.unapplied + row.unapplied, prev.total + row.total)
     return Aging(as_of, by, labels, tuple(rows), totals, dict(balances or {}))

@@ -112,7 +112,8 @@ def read_literal_config(
         if key not in checks:
             close = difflib.get_close_matches(str(key), list(checks), n=1)
             guess = f" (did you mean '{close[0]}'?)" if close else ""
-            problems.append(f"{what}: unknown configuration key {key!r}{guess}; accepted: {accepted}")
+            problems.append(
+                f"{what}: unknown configuration key {key!r}{guess}; accepted: {accepted}")
             continue
         problem = checks[key](val)
         if problem:

@@ -15,14 +15,14 @@ does not know, such as a commodity in a Beancount ledger). For example a 2 % dis
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
-from functools import lru_cache
+from functools import cache
 
 from babel.numbers import UnknownCurrencyError, get_currency_precision
 
 ZERO = Decimal(0)
 
 
-@lru_cache(maxsize=None)
+@cache
 def quantum(currency: str) -> Decimal:
     """The smallest unit of `currency`, e.g. Decimal('0.01') for EUR, Decimal('1') for JPY."""
     try:
