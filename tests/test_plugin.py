@@ -480,3 +480,43 @@ def test_business_days_moves_a_weekend_due_date():
     """, config="{'business_days': 'FR'}")
     assert errors == []
     assert invoices(entries)["F-1"].meta["due"] == datetime.date(2025, 12, 22)
+
+
+def test_disputes_put_an_invoice_aside_until_resolved():
+    entries, errors, options = load(CUSTOMER + """
+    2025-01-15 * "Dupont" "A" ^F-1
+      invoice: "F-1"
+      terms: "net 30"
+      Assets:Receivable:Dupont   100.00 EUR
+      Income:Sales
+    2025-02-20 custom "ar-dispute" "F-1" "livraison incomplète"
+    2025-03-10 custom "ar-dispute-resolved" "F-1" "livré le 9 mars"
+    2025-03-11 custom "ar-dispute" "F-404" "typo"
+    2025-03-12 custom "ar-dispute-resolved" "F-1" "twice"
+    """)
+    assert [e.source["lineno"] for e in errors] == [20, 21]
+    assert "F-404 is not an invoice number" in errors[0].message
+    assert "no dispute to resolve" in errors[1].message
+    assert rows(entries, options, "2025-02-19")[("F-1", None)].status == "overdue"
+    assert rows(entries, options, "2025-03-01")[("F-1", None)].status == "disputed"
+    assert rows(entries, options, "2025-03-10")[("F-1", None)].status == "overdue"
+
+
+def test_payment_plans_and_reminder_records_are_read():
+    entries, errors, options = load(CUSTOMER + """
+    2025-01-15 * "Dupont" "A" ^F-1
+      invoice: "F-1"
+      Assets:Receivable:Dupont   3000.00 EUR
+      Income:Sales
+    2025-04-01 custom "ar-reminder" "F-1" 1 "email"
+    2025-05-01 custom "ar-plan" "F-1" 2025-05-15 1000.00 EUR 2025-06-15 2000.00 EUR
+    2025-05-01 custom "ar-plan" "Assets:Receivable:Dupont" 2025-06-15 3000.00 EUR
+    2025-05-02 custom "ar-plan" "F-1" 2025-05-15 1000.00 EUR 2025-06-15
+    2025-05-03 custom "ar-reminder" "F-1" "two"
+    """)
+    assert [e.source["lineno"] for e in errors] == [20, 21]
+    config, _ = config_from_options(options)
+    book, _ = read_book(entries, config)
+    assert [(p.invoices, p.total, p.currency) for p in book.plans] == [
+        (("F-1",), D("3000.00"), "EUR"), ((), D("3000.00"), "EUR")]
+    assert [(r.invoice, r.level, r.channel) for r in book.reminders] == [("F-1", 1, "email")]

@@ -56,7 +56,8 @@ OVERDUE = "overdue"
 PAID = "paid"
 CREDITED = "credited"
 WRITTEN_OFF = "written_off"
-STATUSES = (OPEN, OVERDUE, PAID, CREDITED, WRITTEN_OFF)
+DISPUTED = "disputed"  # open, and put aside by an ar-dispute directive
+STATUSES = (OPEN, OVERDUE, PAID, CREDITED, WRITTEN_OFF, DISPUTED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +128,12 @@ class Settlement:
 
     def open_items(self) -> Iterable[ItemState]:
         return (state for state in self.items if state.open != 0)
+
+    def status(self, state: ItemState, as_of: datetime.date) -> str:
+        """The item's status, `disputed` while an open item's invoice is in dispute."""
+        if state.open > 0 and self.book.disputed(state.item.invoice, as_of) is not None:
+            return DISPUTED
+        return state.status(as_of)
 
 
 def _order(item: Item) -> tuple:
@@ -385,6 +392,6 @@ def settle(book: Book, as_of: datetime.date | None = None, net: bool = True) -> 
 
 
 __all__ = [
-    "CREDIT_NOTE", "OPEN", "OVERDUE", "PAID", "CREDITED", "WRITTEN_OFF", "STATUSES",
+    "CREDIT_NOTE", "DISPUTED", "OPEN", "OVERDUE", "PAID", "CREDITED", "WRITTEN_OFF", "STATUSES",
     "ItemState", "Unapplied", "PendingDiscount", "Settlement", "settle",
 ]

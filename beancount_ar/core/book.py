@@ -56,8 +56,12 @@ from beancount_ar.core.model import (
     WRITEOFF,
     Credit,
     Customer,
+    Dispute,
     Invoice,
     Item,
+    PaymentPlan,
+    PlanInstalment,
+    ReminderRecord,
 )
 from beancount_ar.core.money import ZERO, quantum
 from beancount_ar.core.terms import (
@@ -84,6 +88,16 @@ class Book:
     events: tuple[Item | Credit, ...]
     by_link: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     penalties: Mapping[str, tuple[Item, ...]] = field(default_factory=dict)  # by invoice number
+    disputes: Mapping[str, tuple[Dispute, ...]] = field(default_factory=dict)  # by invoice number
+    plans: tuple[PaymentPlan, ...] = ()
+    reminders: tuple[ReminderRecord, ...] = ()
+
+    def disputed(self, invoice: str | None, day: datetime.date) -> Dispute | None:
+        """The dispute holding `invoice` aside on `day`, if any."""
+        for dispute in self.disputes.get(invoice or "", ()):
+            if dispute.active(day):
+                return dispute
+        return None
 
     def customer(self, key: str) -> Customer:
         return self.customers[key]
@@ -103,7 +117,112 @@ def _meta_str(meta: Mapping[str, Any] | None, key: str) -> str | None:
     return None if value is None else str(value)
 
 
-class _Reader:
+DISPUTE = "ar-dispute"
+DISPUTE_RESOLVED = "ar-dispute-resolved"
+PLAN = "ar-plan"
+REMINDER = "ar-reminder"
+DIRECTIVES = (DISPUTE, DISPUTE_RESOLVED, PLAN, REMINDER)
+
+
+def _values(entry: data.Custom) -> list[Any]:
+    return [v.value for v in entry.values]
+
+
+class _DirectiveReader:
+    """Disputes, payment plans and reminder records, read once every invoice is known."""
+
+    customs: list[data.Custom]
+    invoices: dict[str, Invoice]
+    customers: dict[str, Customer]
+
+    def error(self, entry: Any, message: str) -> None:
+        raise NotImplementedError
+
+    def directives(self) -> tuple[dict, tuple, tuple]:
+        disputes: dict[str, list[Dispute]] = {}
+        plans: list[PaymentPlan] = []
+        reminders: list[ReminderRecord] = []
+        for entry in self.customs:
+            values = _values(entry)
+            number = str(values[0]).strip() if values and isinstance(values[0], str) else None
+            if entry.type in (DISPUTE, DISPUTE_RESOLVED, REMINDER) and number not in self.invoices:
+                self.error(entry, f'{entry.type}: {values[0] if values else "nothing"} is not an '
+                                  f'invoice number; write custom "{entry.type}" "F-2026-014" ...')
+                continue
+            if entry.type == DISPUTE:
+                reason = " ".join(str(v) for v in values[1:]) or ""
+                open_ = [d for d in disputes.get(number, []) if d.resolved is None]
+                if open_:
+                    self.error(entry, f"{number}: already in dispute since {open_[0].opened}; "
+                                      "resolve it first (custom \"ar-dispute-resolved\")")
+                    continue
+                disputes.setdefault(number, []).append(Dispute(number, entry.date, reason,
+                                                                entry=entry))
+            elif entry.type == DISPUTE_RESOLVED:
+                open_ = [d for d in disputes.get(number, []) if d.resolved is None]
+                if not open_:
+                    self.error(entry, f"{number}: no dispute to resolve; open one with "
+                                      f'custom "ar-dispute" "{number}" "reason"')
+                    continue
+                items = disputes[number]
+                items[items.index(open_[0])] = Dispute(
+                    number, open_[0].opened, open_[0].reason, entry.date,
+                    " ".join(str(v) for v in values[1:]) or None, open_[0].entry)
+            elif entry.type == REMINDER:
+                level = values[1] if len(values) > 1 else None
+                if not isinstance(level, Decimal) or level != int(level) or level < 0:
+                    self.error(entry, f'{number}: ar-reminder needs a level number: custom '
+                                      f'"ar-reminder" "{number}" 1 "email"')
+                    continue
+                channel = str(values[2]) if len(values) > 2 else "letter"
+                reminders.append(ReminderRecord(entry.date, number,
+                                                self.invoices[number].customer, int(level),
+                                                channel, entry))
+            else:
+                plan = self.plan(entry, values)
+                if plan is not None:
+                    plans.append(plan)
+        return ({k: tuple(v) for k, v in disputes.items()}, tuple(plans),
+                tuple(sorted(reminders, key=lambda r: r.date)))
+
+    def plan(self, entry: data.Custom, values: list) -> PaymentPlan | None:
+        usage = ('write custom "ar-plan" "F-2026-010" 2026-05-15 1000.00 EUR 2026-06-15 '
+                 '1000.00 EUR (an invoice number or a receivable account, then dates and amounts)')
+        target = values[0] if values else None
+        if isinstance(target, str) and target in self.invoices:
+            invoice = self.invoices[target]
+            customer, currency, invoices = invoice.customer, invoice.currency, (target,)
+        elif isinstance(target, str) and target in self.customers:
+            customer, currency, invoices = target, None, ()
+        else:
+            self.error(entry, f"ar-plan: {target!r} is neither an invoice nor a customer; {usage}")
+            return None
+        rest = values[1:]
+        instalments: list[PlanInstalment] = []
+        if not rest or len(rest) % 2:
+            self.error(entry, f"ar-plan: expected pairs of date and amount; {usage}")
+            return None
+        for due, amount in zip(rest[::2], rest[1::2], strict=True):
+            if not isinstance(due, datetime.date) or not isinstance(amount, Amount) or (
+                    amount.number <= 0):
+                self.error(entry, f"ar-plan: {due!r} {amount!r} is not a date and a positive "
+                                  f"amount; {usage}")
+                return None
+            if currency is None:
+                currency = amount.currency
+            if amount.currency != currency:
+                self.error(entry, f"ar-plan: every instalment must be in {currency}; {usage}")
+                return None
+            instalments.append(PlanInstalment(due, amount.number))
+        dues = [i.due for i in instalments]
+        if dues != sorted(dues) or dues[0] < entry.date:
+            self.error(entry, f"ar-plan: instalment dates must follow each other from the plan's "
+                              f"date {entry.date}; {usage}")
+            return None
+        return PaymentPlan(entry.date, customer, currency, invoices, tuple(instalments), entry)
+
+
+class _Reader(_DirectiveReader):
     """Mutable state of the single pass; `read_book` wraps it."""
 
     def __init__(self, config: ArConfig) -> None:
@@ -115,6 +234,7 @@ class _Reader:
         self.invoices: dict[str, Invoice] = {}
         self.by_link: dict[str, list[str]] = {}
         self.penalties: dict[str, list[Item]] = {}
+        self.customs: list[data.Custom] = []
         self.events: list[Item | Credit] = []
         self.errors: list[ARError] = []
         self.next_id = 0
@@ -403,6 +523,9 @@ def read_book(entries: Iterable[Any], config: ArConfig) -> tuple[Book, list[AREr
             reader.transaction(entry)
         elif isinstance(entry, data.Open):
             reader.open(entry)
+        elif isinstance(entry, data.Custom) and entry.type in DIRECTIVES:
+            reader.customs.append(entry)
+    disputes, plans, reminders = reader.directives()
     book = Book(
         config=config,
         customers=reader.customers,
@@ -412,5 +535,8 @@ def read_book(entries: Iterable[Any], config: ArConfig) -> tuple[Book, list[AREr
         events=tuple(sorted(reader.events, key=lambda e: (e.date, isinstance(e, Credit)))),
         by_link={link: tuple(numbers) for link, numbers in reader.by_link.items()},
         penalties={number: tuple(items) for number, items in reader.penalties.items()},
+        disputes=disputes,
+        plans=plans,
+        reminders=reminders,
     )
     return book, reader.errors

@@ -123,3 +123,55 @@ class Allocation:
     amount: Decimal
     kind: str  # the credit's kind, or DISCOUNT for the discount part of a payment
     netted: bool = False  # an unapplied credit set against the item at the reporting date
+
+
+@dataclass(frozen=True, slots=True)
+class Dispute:
+    """An invoice put aside: ``custom "ar-dispute" "F-1" "reason"`` until
+    ``custom "ar-dispute-resolved" "F-1" "how"``."""
+
+    invoice: str
+    opened: datetime.date
+    reason: str
+    resolved: datetime.date | None = None
+    resolution: str | None = None
+    entry: Any = field(default=None, compare=False, hash=False, repr=False)
+
+    def active(self, day: datetime.date) -> bool:
+        return self.opened <= day and (self.resolved is None or day < self.resolved)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanInstalment:
+    due: datetime.date
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentPlan:
+    """A rescheduling agreed with a customer:
+    ``custom "ar-plan" "F-1" 2026-05-15 1000.00 EUR 2026-06-15 1000.00 EUR`` (an invoice), or
+    with a receivable account instead of an invoice number (the customer's whole open amount)."""
+
+    date: datetime.date
+    customer: str
+    currency: str
+    invoices: tuple[str, ...]  # the invoices it covers; () for all of the customer's
+    instalments: tuple[PlanInstalment, ...]
+    entry: Any = field(default=None, compare=False, hash=False, repr=False)
+
+    @property
+    def total(self) -> Decimal:
+        return sum((i.amount for i in self.instalments), Decimal(0))
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderRecord:
+    """A reminder sent: ``custom "ar-reminder" "F-1" 2 "email"``."""
+
+    date: datetime.date
+    invoice: str
+    customer: str
+    level: int
+    channel: str
+    entry: Any = field(default=None, compare=False, hash=False, repr=False)
