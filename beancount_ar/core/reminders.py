@@ -1,0 +1,315 @@
+"""The dunning policy: who gets which reminder (relance) today, and why.
+
+Levels are day offsets from the due date. The default follows French practice:
+
+| level | name | sent | tone |
+|---|---|---|---|
+| 0 | courtesy | 5 days before the due date | a gentle heads-up |
+| 1 | friendly | 7 days past due | a polite reminder |
+| 2 | firm | 15 days past due | cites the L441-10 penalties and the 40 EUR indemnity |
+| 3 | final | 45 days past due | formal notice (mise en demeure) |
+
+**Adapted to payment history** (`classify`, from `metrics.payment_behaviour` over 12 months):
+a customer with at least 3 invoices paid in the window and 80 % or more of them on time is
+*punctual*: they get the courtesy reminder before the due date, and the gentle tone. One whose
+payments were on average more than 15 days late is a *late payer*: no courtesy reminder, and
+firmer steps sooner (friendly at +3, firm at +10, final at +30). Everyone else is *regular*: the
+default offsets without the courtesy reminder.
+
+**One letter per customer** lists all its overdue invoices (and instalments); its level is that
+of the most overdue one. An invoice's level never skips a step: its next level is the one its
+days overdue reach, but at most one above the last level recorded for it
+(``custom "ar-reminder" "F-1" 2 "email"``), so a customer never receives a formal notice as a
+first contact. No two reminders go to the same customer less than ``min_days_between`` days
+apart. Nothing is sent:
+
+- for an invoice in dispute (``custom "ar-dispute" "F-1" "reason"``, until resolved);
+- for invoices under a payment plan that is kept (``custom "ar-plan" ...``): paid since the plan
+  at least what its instalments asked by today; a missed instalment brings reminders back;
+- to a customer whose ``open`` has ``reminders: FALSE``;
+- after the final notice: the next step is legal action, which the worklist says.
+
+For example, as of 2026-11-23:
+
+    2026-10-08 * "Le Zinc" "Repas d'affaires" ^F-2026-063
+      invoice: "F-2026-063"
+      terms: "30 jours"                         ; due 2026-11-07, 16 days overdue
+      Assets:Receivable:LeZinc   1068.00 EUR
+      Income:Sales
+
+    2026-11-15 custom "ar-reminder" "F-2026-063" 1 "email"
+
+gives Le Zinc a level-2 (firm) letter - unless Le Zinc is a late payer, who got it at +10.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from beancount_ar.core.allocation import ItemState, Settlement
+from beancount_ar.core.metrics import Behaviour, payment_behaviour
+from beancount_ar.core.model import INVOICE, PAYMENT, PaymentPlan
+from beancount_ar.core.money import ZERO
+
+COURTESY, FRIENDLY, FIRM, FINAL = 0, 1, 2, 3
+PUNCTUAL, REGULAR, LATE = "punctual", "regular", "late"
+
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    number: int
+    name: str  # courtesy, friendly, firm, final
+    days: int  # offset from the due date; negative: before it
+
+
+DEFAULT_LEVELS = (Level(COURTESY, "courtesy", -5), Level(FRIENDLY, "friendly", 7),
+                  Level(FIRM, "firm", 15), Level(FINAL, "final", 45))
+LATE_PAYER_DAYS = {FRIENDLY: 3, FIRM: 10, FINAL: 30}
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderPolicy:
+    """The configurable part of the policy (see the module docstring)."""
+
+    levels: tuple[Level, ...] = DEFAULT_LEVELS
+    late_payer_days: dict[int, int] = field(default_factory=lambda: dict(LATE_PAYER_DAYS))
+    min_days_between: int = 7
+    punctual_share: Decimal = Decimal(80)  # % of invoices paid on time
+    late_days: Decimal = Decimal(15)  # average days late
+    min_history: int = 3  # invoices paid in the window before history counts
+    upcoming_days: int = 7  # how far ahead upcoming courtesy reminders are listed
+
+    def schedule(self, profile: str) -> tuple[Level, ...]:
+        """The levels, with their offsets, that apply to a customer of this profile."""
+        if profile == PUNCTUAL:
+            return self.levels
+        levels = tuple(level for level in self.levels if level.number != COURTESY)
+        if profile == LATE:
+            levels = tuple(Level(level.number, level.name,
+                                 self.late_payer_days.get(level.number, level.days))
+                           for level in levels)
+        return levels
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    name: str  # punctual, regular, late
+    reason: str
+
+
+def classify(behaviour: Behaviour | None, policy: ReminderPolicy = ReminderPolicy()) -> Profile:
+    """A customer's profile from its payment behaviour (see the module docstring)."""
+    if behaviour is None or behaviour.paid < policy.min_history:
+        paid = behaviour.paid if behaviour else 0
+        return Profile(REGULAR, f"{paid} invoice(s) paid in 12 months: not enough history")
+    if behaviour.on_time is not None and behaviour.on_time >= policy.punctual_share:
+        return Profile(PUNCTUAL, f"{behaviour.on_time} % of {behaviour.paid} invoices paid on "
+                                 f"time in 12 months (>= {policy.punctual_share} %)")
+    if behaviour.average_days_late is not None and (
+            behaviour.average_days_late > policy.late_days):
+        return Profile(LATE, f"paid {behaviour.average_days_late} days late on average in 12 "
+                             f"months (> {policy.late_days})")
+    return Profile(REGULAR, f"{behaviour.on_time} % paid on time, "
+                            f"{behaviour.average_days_late} days late on average")
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """An invoice (or instalment) a reminder lists."""
+
+    state: ItemState
+    days_overdue: int  # negative: days until due
+    last_level: int | None  # the last level recorded for the invoice
+    level: int | None  # the level this invoice reaches now (None: none yet)
+    penalties: Decimal  # late-payment charges posted on the invoice and still open
+
+    @property
+    def item(self):
+        return self.state.item
+
+
+@dataclass(frozen=True, slots=True)
+class Reminder:
+    """One letter to one customer."""
+
+    customer: str
+    level: Level
+    profile: Profile
+    lines: tuple[Line, ...]
+    totals: dict[str, Decimal]  # open amount per currency of the lines (penalties included)
+    reason: str
+    last_sent: datetime.date | None
+    ready_on: datetime.date  # as_of when it may go now; later while the spacing holds it
+
+    def ready(self, as_of: datetime.date) -> bool:
+        return self.ready_on <= as_of
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    customer: str
+    invoice: str | None
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Worklist:
+    as_of: datetime.date
+    reminders: tuple[Reminder, ...]  # ready today, most urgent first
+    waiting: tuple[Reminder, ...]  # due but held by the minimum spacing
+    upcoming: tuple[Reminder, ...]  # courtesy reminders in the next days
+    skipped: tuple[Skipped, ...]
+
+
+def plan_kept(settlement: Settlement, plan: PaymentPlan, as_of: datetime.date) -> bool:
+    """Whether the customer paid, since the plan, what its instalments asked by `as_of`."""
+    asked = sum((i.amount for i in plan.instalments if i.due <= as_of), ZERO)
+    covered = set(plan.invoices)
+    paid = ZERO
+    for allocation in settlement.allocations:
+        credit = allocation.credit
+        if (credit.kind != PAYMENT or credit.customer != plan.customer
+                or credit.currency != plan.currency or not plan.date <= credit.date <= as_of):
+            continue
+        if covered and allocation.item.invoice not in covered:
+            continue
+        paid += allocation.amount
+    if not covered:  # a customer-wide plan counts what is still unapplied too
+        paid += sum((u.amount for u in settlement.unapplied
+                     if u.credit.customer == plan.customer and u.credit.kind == PAYMENT
+                     and u.credit.currency == plan.currency
+                     and plan.date <= u.credit.date <= as_of), ZERO)
+    return paid >= asked
+
+
+def _plans_in_force(settlement: Settlement, as_of: datetime.date) -> dict[tuple, PaymentPlan]:
+    """The latest plan per (customer, invoice or None) agreed by `as_of`."""
+    plans: dict[tuple, PaymentPlan] = {}
+    for plan in settlement.book.plans:
+        if plan.date > as_of:
+            continue
+        for target in plan.invoices or (None,):
+            plans[(plan.customer, target)] = plan
+    return plans
+
+
+def next_level(schedule: Sequence[Level], days: int, last: int | None) -> int | None:
+    """The level an invoice `days` past due (negative: before) reaches now, given the last level
+    sent for it: the next step up, once its offset is reached; None when nothing is due.
+
+    The courtesy level only applies before the due date."""
+    steps = [level for level in schedule
+             if (last is None or level.number > last)
+             and not (level.number == COURTESY and days >= 0)]
+    if not steps or days < steps[0].days:
+        return None
+    return steps[0].number
+
+
+def worklist(settlement: Settlement, as_of: datetime.date,
+             policy: ReminderPolicy = ReminderPolicy(),
+             behaviours: dict[str, Behaviour] | None = None) -> Worklist:
+    """Today's reminders, those held back, upcoming courtesy reminders and what is skipped."""
+    book = settlement.book
+    if behaviours is None:
+        behaviours = payment_behaviour(settlement) if settlement.as_of else {}
+    last_level: dict[str, int] = {}
+    last_sent: dict[str, datetime.date] = {}
+    for record in book.reminders:
+        if record.date <= as_of:
+            last_level[record.invoice] = max(record.level, last_level.get(record.invoice, -1))
+            last_sent[record.customer] = max(record.date, last_sent.get(record.customer,
+                                                                       record.date))
+    penalties: dict[str | None, Decimal] = {}
+    by_customer: dict[str, list[ItemState]] = {}
+    for state in settlement.items:
+        if state.open <= 0:
+            continue
+        if state.item.kind == INVOICE:
+            by_customer.setdefault(state.item.customer, []).append(state)
+        elif state.item.invoice:  # penalties charged on an invoice
+            penalties[state.item.invoice] = penalties.get(state.item.invoice, ZERO) + state.open
+    plans = _plans_in_force(settlement, as_of)
+    ready: list[Reminder] = []
+    waiting: list[Reminder] = []
+    upcoming: list[Reminder] = []
+    skipped: list[Skipped] = []
+    for key, states in sorted(by_customer.items()):
+        customer = book.customers[key]
+        if customer.meta.get("reminders") is False:
+            skipped.append(Skipped(key, None, "excluded from reminders (reminders: FALSE)"))
+            continue
+        profile = classify(behaviours.get(key), policy)
+        schedule = policy.schedule(profile.name)
+        lines: list[Line] = []
+        for state in sorted(states, key=lambda s: (s.item.due, s.item.date, s.item.id)):
+            item = state.item
+            dispute = book.disputed(item.invoice, as_of)
+            if dispute is not None:
+                skipped.append(Skipped(key, item.invoice, f"in dispute since {dispute.opened}: "
+                                                          f"{dispute.reason}"))
+                continue
+            plan = plans.get((key, item.invoice)) or plans.get((key, None))
+            if plan is not None and plan.currency == item.currency:
+                if plan_kept(settlement, plan, as_of):
+                    following = next((i for i in plan.instalments if i.due > as_of), None)
+                    then = (f"; next instalment {following.amount} {plan.currency} on "
+                            f"{following.due}" if following else "")
+                    skipped.append(Skipped(key, item.invoice, f"payment plan of {plan.date} "
+                                                              f"kept{then}"))
+                    continue
+            days = (as_of - item.due).days
+            last = last_level.get(item.invoice or "")
+            lines.append(Line(state, days, last, next_level(schedule, days, last),
+                              penalties.get(item.invoice, ZERO) if item.part == 1 else ZERO))
+        if not lines:
+            continue
+        new = [line for line in lines if line.level is not None]
+        final_sent = [line for line in lines if line.last_level == schedule[-1].number]
+        if final_sent and not new:
+            skipped.append(Skipped(key, None, f"{schedule[-1].name} notice already sent: the next "
+                                              "step is legal action (injonction de payer)"))
+            continue
+        soon = policy.upcoming_days
+        if not new:
+            if schedule[0].number == COURTESY:
+                coming = [line for line in lines if line.last_level is None
+                          and 0 < schedule[0].days - line.days_overdue <= soon]
+                if coming:
+                    upcoming.append(_letter(key, schedule[0], profile, coming, None,
+                                            as_of + datetime.timedelta(
+                                                days=schedule[0].days - max(
+                                                    line.days_overdue for line in coming)),
+                                            "courtesy reminder soon"))
+            continue
+        level_number = max(line.level for line in new if line.level is not None)
+        level = next(lv for lv in schedule if lv.number == level_number)
+        listed = [line for line in lines if line.days_overdue > 0] if level.number != COURTESY \
+            else [line for line in new]
+        worst = max(new, key=lambda line: line.days_overdue)
+        when = ("due in " + str(-worst.days_overdue) + " days" if worst.days_overdue < 0
+                else f"{worst.days_overdue} days overdue")
+        reason = (f"{worst.item.label} is {when}; level {level.number} ({level.name}) applies "
+                  f"from {level.days:+d} days for a {profile.name} payer"
+                  + (f", last level sent {worst.last_level}" if worst.last_level is not None
+                     else ""))
+        sent = last_sent.get(key)
+        ready_on = as_of
+        if sent is not None and (as_of - sent).days < policy.min_days_between:
+            ready_on = sent + datetime.timedelta(days=policy.min_days_between)
+        letter = _letter(key, level, profile, listed, sent, ready_on, reason)
+        (ready if ready_on <= as_of else waiting).append(letter)
+    ready.sort(key=lambda r: (-r.level.number, -max(line.days_overdue for line in r.lines)))
+    return Worklist(as_of, tuple(ready), tuple(waiting), tuple(upcoming), tuple(skipped))
+
+
+def _letter(customer: str, level: Level, profile: Profile, lines: Sequence[Line],
+            sent: datetime.date | None, ready_on: datetime.date, reason: str) -> Reminder:
+    totals: dict[str, Decimal] = {}
+    for line in lines:
+        currency = line.item.currency
+        totals[currency] = totals.get(currency, ZERO) + line.state.open + line.penalties
+    return Reminder(customer, level, profile, tuple(lines), totals, reason, sent, ready_on)
