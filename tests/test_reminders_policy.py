@@ -61,7 +61,8 @@ def history(account, prefix, days_late):
     return text
 
 
-def work(body, as_of=AS_OF, policy=ReminderPolicy()):
+def work(body, as_of=AS_OF, policy=None):
+    policy = policy or ReminderPolicy()
     entries, errors, options = load(OPEN + body)
     assert errors == []
     return worklist(subledger(entries, options, as_of), as_of, policy)
