@@ -2,6 +2,8 @@
 
     bean-ar invoices main.beancount --as-of 2026-11-23 --status overdue
     bean-ar aging main.beancount --by due --buckets 30,60,90 --format json
+    bean-ar statement main.beancount --customer Assets:Receivable:Dupont -o dupont.pdf
+    bean-ar remind main.beancount --send --record reminders.beancount
 
 Reads the ledger with its plugins (so the plugin's discounts are there), then asks the core for
 the subledger as of the date. Text is an aligned table for people; JSON (amounts as strings, ISO
@@ -272,6 +274,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--buckets", default="30,60,90", metavar="30,60,90",
                      help="bucket limits in days")
     sub.set_defaults(run=cmd_aging)
+
+    # Commands in modules of their own; imported here because they import this module.
+    from beancount_ar import cli_remind, cli_statement
+
+    cli_statement.register(commands)
+    cli_remind.register(commands)
     return parser
 
 

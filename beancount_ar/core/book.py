@@ -235,6 +235,7 @@ class _Reader(_DirectiveReader):
         self.by_link: dict[str, list[str]] = {}
         self.penalties: dict[str, list[Item]] = {}
         self.customs: list[data.Custom] = []
+        self.date_cache: dict[tuple[str, datetime.date], tuple] = {}
         self.events: list[Item | Credit] = []
         self.errors: list[ARError] = []
         self.next_id = 0
@@ -444,23 +445,37 @@ class _Reader(_DirectiveReader):
             return (item,), "", None, ZERO
         terms = self.terms_for(entry, number, customer)
         q = quantum(currency)
-        try:
-            parts = terms.schedule(date, amount, q)
-        except TermsError as exc:
-            self.error(entry, f"{number}: {exc}; the default terms are used")
-            terms = self.default_terms
-            parts = terms.schedule(date, amount, q)
-        shift = self.config.business_days
-        discount_until = terms.discount_until(date)
+        if len(terms.parts) == 1:
+            amounts: tuple[Decimal, ...] = (amount,)
+        else:
+            try:
+                amounts = tuple(part.amount for part in terms.schedule(date, amount, q))
+            except TermsError as exc:
+                self.error(entry, f"{number}: {exc}; the default terms are used")
+                terms = self.default_terms
+                amounts = tuple(part.amount for part in terms.schedule(date, amount, q))
+        dues, discount_until = self.dates(terms, date)
         discount = terms.discount_amount(amount, q) if discount_until else ZERO
-        count = len(parts)
+        count = len(amounts)
         items = tuple(
-            Item(self.new_id(), INVOICE, customer, currency, date,
-                 next_business_day(part.due, shift) if shift else part.due,
-                 part.amount, number, part.index, count, discount_until, discount, entry)
-            for part in parts
+            Item(self.new_id(), INVOICE, customer, currency, date, due, part_amount, number,
+                 index, count, discount_until, discount, entry)
+            for index, (due, part_amount) in enumerate(zip(dues, amounts, strict=True), 1)
         )
         return items, terms.text, discount_until, discount
+
+    def dates(self, terms: Terms, date: datetime.date
+              ) -> tuple[tuple[datetime.date, ...], datetime.date | None]:
+        """Due dates of the parts and the discount deadline, cached per (terms, date)."""
+        key = (terms.text, date)
+        cached = self.date_cache.get(key)
+        if cached is None:
+            dues = tuple(part.rule.due(date) for part in terms.parts)
+            shift = self.config.business_days
+            if shift:
+                dues = tuple(next_business_day(due, shift) for due in dues)
+            cached = self.date_cache[key] = (dues, terms.discount_until(date))
+        return cached
 
     # -- everything else ---------------------------------------------------------------------
 

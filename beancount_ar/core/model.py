@@ -54,9 +54,11 @@ class Customer:
     meta: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Item:
-    """Something the customer owes: one invoice, one instalment of an invoice, or another debit."""
+    """Something the customer owes: one invoice, one instalment of an invoice, or another debit.
+
+    Items (and credits) are compared by identity: each is one posting's share of the ledger."""
 
     id: int
     kind: str  # INVOICE, DEBIT or PENALTY
@@ -96,7 +98,7 @@ class Invoice:
     entry: Any = field(default=None, compare=False, hash=False, repr=False)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Credit:
     """A credit to a customer's receivable: a payment, credit note, write-off or discount."""
 

@@ -9,6 +9,7 @@ A plugin error must point at a line of the user's files. Beancount does not keep
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Callable
 from typing import Any
@@ -40,6 +41,11 @@ def guarded(module: str, run: Callable[..., tuple[list, list]]) -> Callable[...,
     """Wrap a plugin function so an internal failure is one error, never a lost load."""
 
     def plugin(entries: list, options_map: dict[str, Any], config: str | None = None):
+        # The plugin allocates many small records next to the ledger's large object graph:
+        # Python's cyclic garbage collector would rescan that graph over and over (it made the
+        # plugin several times slower). Nothing here creates reference cycles.
+        collecting = gc.isenabled()
+        gc.disable()
         try:
             return run(entries, options_map, config)
         except Exception as exc:  # noqa: BLE001 - the load must go on
@@ -47,6 +53,9 @@ def guarded(module: str, run: Callable[..., tuple[list, list]]) -> Callable[...,
             return entries, [ARError(source, f"{module}: internal error ({exc.__class__.__name__}:"
                                              f" {exc}); the plugin was skipped - please report "
                                              "this with the entry that triggers it", None)]
+        finally:
+            if collecting:
+                gc.enable()
 
     plugin.__name__ = run.__name__
     plugin.__doc__ = run.__doc__
