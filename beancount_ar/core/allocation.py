@@ -35,9 +35,10 @@ from bisect import insort
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from beancount_ar.core.book import Book
-from beancount_ar.core.errors import ARError
+from beancount_ar.core.errors import ARError, OverpaymentError
 from beancount_ar.core.model import (
     CREDIT_NOTE,
     DEBIT,
@@ -154,9 +155,12 @@ class _Settler:
         self.allocations: list[Allocation] = []
         self.errors: list[ARError] = []
 
-    def error(self, credit: Credit, message: str) -> None:
+    def error(self, credit: Credit, kind_or_message: Any, message: str | None = None) -> None:
+        """Report a problem with `credit` (as an ARError unless another class is given)."""
+        kind = ARError if message is None else kind_or_message
         entry = credit.entry
-        self.errors.append(ARError(entry.meta if entry is not None else None, message, entry))
+        self.errors.append(kind(entry.meta if entry is not None else None,
+                                kind_or_message if message is None else message, entry))
 
     # -- bookkeeping -------------------------------------------------------------------------
 
@@ -302,9 +306,10 @@ class _Settler:
             left += self.spread(credit, pool, booked, DISCOUNT)
         if left > 0 and named:
             names = ", ".join(dict.fromkeys(named))
-            self.error(credit, f"overpayment: {left} {credit.currency} more than the open amount"
-                               f" of {names} it names; the excess is kept as an unapplied "
-                               "credit of the customer")
+            self.error(credit, OverpaymentError,
+                       f"overpayment: {left} {credit.currency} more than the open amount of "
+                       f"{names} it names; the excess is kept as an unapplied credit of the "
+                       "customer")
         self.keep_unapplied(credit, left)
 
     def discount_credit(self, credit: Credit, pool: list[Item]) -> None:

@@ -32,3 +32,14 @@ class ConfigError(NamedTuple):
     source: Any
     message: str
     entry: Any
+
+
+class OverpaymentError(NamedTuple):
+    """A credit that names invoices and exceeds what they (and their penalties) still owe.
+
+    Separate from ARError because late-payment charges posted by a later plugin can absorb the
+    excess: the invoice plugin leaves this check to the penalties plugin when both run."""
+
+    source: Any
+    message: str
+    entry: Any

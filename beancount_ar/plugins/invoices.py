@@ -25,12 +25,13 @@ from beancount.core.amount import Amount
 from beancount_ar.core.allocation import ItemState, PendingDiscount, settle
 from beancount_ar.core.book import COMPUTED, read_book
 from beancount_ar.core.config import ArConfig, parse_config
-from beancount_ar.core.errors import ARError, ConfigError
+from beancount_ar.core.errors import ARError, ConfigError, OverpaymentError
 from beancount_ar.core.model import Customer, Invoice
 from beancount_ar.core.money import ZERO, round_money
 from beancount_ar.plugins.common import GENERATED, guarded, plugin_source
 
 MODULE = "beancount_ar"
+PENALTIES_MODULE = "beancount_ar.penalties"
 
 
 def invoice_meta(invoice: Invoice, states: dict[int, ItemState],
@@ -91,7 +92,11 @@ def _ar_invoices(entries: list, options_map: dict[str, Any], config_text: str | 
     book, book_errors = read_book(entries, config)
     settlement = settle(book)
     errors.extend(book_errors)
-    errors.extend(settlement.errors)
+    # With the penalties plugin after this one, a payment may cover charges that do not exist
+    # yet: that plugin checks overpayments once they do.
+    penalties_follow = any(name == PENALTIES_MODULE for name, _ in options_map.get("plugin", ()))
+    errors.extend(e for e in settlement.errors
+                  if not (penalties_follow and isinstance(e, OverpaymentError)))
 
     states = {state.item.id: state for state in settlement.items}
     posted = {p.item.id: p for p in settlement.pending_discounts} if config.discount_account else {}
