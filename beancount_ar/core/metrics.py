@@ -1,0 +1,449 @@
+"""Receivables metrics: DSO, best possible DSO, average days delinquent, CEI, payment behaviour,
+credit-limit use and a risk rating - every figure derived from the settled subledger.
+
+For a period (begin to end, both included, ``days`` long) and one currency:
+
+- **DSO** (days sales outstanding) = closing receivables / credit sales x days;
+- **countback DSO**: from the closing receivables take away each month's credit sales going
+  backwards (the as-of month counts up to the as-of date), adding that month's days, until what
+  is left is less than a month's sales; then add what is left / that month's sales x its days;
+- **best possible DSO** = closing receivables not yet due / credit sales x days;
+- **average days delinquent** (ADD) = DSO - best possible DSO (of the rounded figures, so the
+  figures shown add up);
+- **CEI** (collection effectiveness index) = (opening receivables + credit sales - closing
+  receivables) / (opening receivables + credit sales - closing receivables not yet due) x 100.
+
+Credit sales are the invoices dated in the period less the credit notes dated in it, including
+VAT as the receivables do. Opening receivables are the balance at the end of the day before the
+period; closing receivables the balance at its end. Days are rounded half-up to 0.1, CEI to
+0.1 %. A figure whose divisor is zero is None (shown as "n/a"). For example, in 30 days:
+
+    2025-11-01 * "Dupont" "Facture" ^F-1
+      invoice: "F-1"                        ; net 30: due 2025-12-01
+      Assets:Receivable:Dupont   3000.00 EUR
+      Income:Sales
+
+    2025-11-20 * "Dupont" "Acompte" ^F-1
+      Assets:Bank                1000.00 EUR
+      Assets:Receivable:Dupont  -1000.00 EUR
+
+as of 2025-11-30 for November: DSO = 2000 / 3000 x 30 = 20.0 days, all of it not yet due, so
+best possible DSO = 20.0 and ADD = 0.0; CEI = (0 + 3000 - 2000) / (0 + 3000 - 2000) = 100.0 %.
+
+**Payment behaviour** of a customer over the 12 calendar months to the as-of date (the as-of
+month and the 11 before it), counting each invoice or instalment paid in that window once:
+average days to pay (paid date - invoice date), average days late (paid date - due date, 0 when
+on time) and the share paid on time, plus the average days late month by month. The paid date
+is the date of the last allocation that closed the item; an item closed by credit notes or a
+write-off is not a payment.
+
+**Risk rating** (`RiskRule` holds the thresholds): *high* if an amount is more than 60 days past
+due, the credit limit is exceeded or something was written off in the window; else *medium* if
+an amount is more than 30 days past due, payments were on average more than 15 days late, or
+the credit limit is more than 80 % used; else *low*.
+
+**Credit-limit use** = the customer's balance in the limit's currency / the limit x 100.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from beancount.core.amount import Amount
+
+from beancount_ar.core.allocation import OPEN, OVERDUE, PAID, Settlement
+from beancount_ar.core.model import CREDIT_NOTE, INVOICE, WRITEOFF, Credit, Item
+from beancount_ar.core.money import ZERO
+
+TENTH = Decimal("0.1")
+HUNDRED = Decimal(100)
+
+LOW = "low"
+MEDIUM = "medium"
+HIGH = "high"
+RISK_LEVELS = (LOW, MEDIUM, HIGH)
+
+# Risk reasons: (code, value).
+OVERDUE_DAYS = "overdue_days"  # value: days past due of the oldest open amount
+LIMIT_EXCEEDED = "limit_exceeded"  # value: credit-limit use in %
+LIMIT_HIGH = "limit_high"  # value: credit-limit use in %
+WRITTEN_OFF = "written_off"  # value: amount written off in the window, per currency
+PAID_LATE = "paid_late"  # value: average days late
+
+
+def _tenth(value: Decimal) -> Decimal:
+    return value.quantize(TENTH, rounding=ROUND_HALF_UP)
+
+
+# -- the formulas ----------------------------------------------------------------------------
+
+
+def dso(receivables: Decimal, credit_sales: Decimal, days: int) -> Decimal | None:
+    """Days sales outstanding: receivables / credit sales x days (None without sales)."""
+    if credit_sales <= 0:
+        return None
+    return _tenth(receivables / credit_sales * days)
+
+
+def best_possible_dso(current: Decimal, credit_sales: Decimal, days: int) -> Decimal | None:
+    """Best possible DSO: receivables not yet due / credit sales x days."""
+    return dso(current, credit_sales, days)
+
+
+def average_days_delinquent(dso_days: Decimal | None,
+                            best_days: Decimal | None) -> Decimal | None:
+    """Average days delinquent: DSO - best possible DSO."""
+    if dso_days is None or best_days is None:
+        return None
+    return dso_days - best_days
+
+
+def collection_effectiveness(opening: Decimal, credit_sales: Decimal, closing: Decimal,
+                             closing_current: Decimal) -> Decimal | None:
+    """CEI in %: (opening + sales - closing) / (opening + sales - closing current) x 100."""
+    denominator = opening + credit_sales - closing_current
+    if denominator <= 0:
+        return None
+    return _tenth((opening + credit_sales - closing) / denominator * HUNDRED)
+
+
+def countback_dso(closing: Decimal, months: Sequence[tuple[Decimal, int]]) -> Decimal | None:
+    """Countback DSO from (credit sales, days) of each month, the most recent first.
+
+    None when the receivables exceed all the sales of `months` (too little history)."""
+    if closing <= 0:
+        return Decimal("0.0")
+    rest = closing
+    days = Decimal(0)
+    for sales, month_days in months:
+        if sales > 0 and rest < sales:
+            return _tenth(days + rest / sales * month_days)
+        rest -= max(sales, ZERO)
+        days += month_days
+    return None
+
+
+def credit_limit_use(balance: Decimal, limit: Decimal) -> Decimal | None:
+    """Share of the credit limit in use, in % (None for a limit of zero or less)."""
+    if limit <= 0:
+        return None
+    return _tenth(balance / limit * HUNDRED)
+
+
+# -- period figures --------------------------------------------------------------------------
+
+
+def month_start(date: datetime.date, back: int = 0) -> datetime.date:
+    """The first day of `date`'s month, `back` months earlier."""
+    index = date.year * 12 + date.month - 1 - back
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodFigures:
+    """The figures of one currency over a period, and the metrics derived from them."""
+
+    currency: str
+    begin: datetime.date
+    end: datetime.date  # included: the as-of date
+    opening: Decimal  # receivables at the end of the day before `begin`
+    invoiced: Decimal  # invoices dated in the period
+    credit_notes: Decimal  # credit notes dated in the period
+    closing: Decimal  # receivables at `end`
+    current: Decimal  # the part of `closing` not yet due at `end`
+    # (month's first day, credit sales, days counted) from the as-of month backwards
+    months: tuple[tuple[datetime.date, Decimal, int], ...] = field(default=())
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.begin).days + 1
+
+    @property
+    def credit_sales(self) -> Decimal:
+        return self.invoiced - self.credit_notes
+
+    @property
+    def overdue(self) -> Decimal:
+        return self.closing - self.current
+
+    @property
+    def dso(self) -> Decimal | None:
+        return dso(self.closing, self.credit_sales, self.days)
+
+    @property
+    def best_possible_dso(self) -> Decimal | None:
+        return best_possible_dso(self.current, self.credit_sales, self.days)
+
+    @property
+    def average_days_delinquent(self) -> Decimal | None:
+        return average_days_delinquent(self.dso, self.best_possible_dso)
+
+    @property
+    def cei(self) -> Decimal | None:
+        return collection_effectiveness(self.opening, self.credit_sales, self.closing,
+                                        self.current)
+
+    @property
+    def countback_dso(self) -> Decimal | None:
+        return countback_dso(self.closing, [(sales, days) for _, sales, days in self.months])
+
+
+def period_figures(settlement: Settlement, begin: datetime.date,
+                   customers: Collection[str] | None = None,
+                   history_months: int = 36) -> dict[str, PeriodFigures]:
+    """Per currency, the figures of the period from `begin` to the settlement's as-of date.
+
+    `customers` narrows to those customer keys; `history_months` bounds the countback."""
+    end = settlement.as_of
+    if end is None:
+        raise ValueError("period_figures needs a settlement as of a date")
+    wanted = set(customers) if customers is not None else None
+    first_month = month_start(end, history_months - 1)
+    opening: dict[str, Decimal] = {}
+    invoiced: dict[str, Decimal] = {}
+    credited: dict[str, Decimal] = {}
+    monthly: dict[tuple[str, datetime.date], Decimal] = {}
+    currencies: set[str] = set()
+    for event in settlement.book.events:
+        if event.date > end:
+            break
+        if wanted is not None and event.customer not in wanted:
+            continue
+        currency = event.currency
+        currencies.add(currency)
+        is_item = isinstance(event, Item)
+        if event.date < begin:
+            sign = 1 if is_item else -1
+            opening[currency] = opening.get(currency, ZERO) + sign * event.amount
+        sale = ZERO
+        if is_item and event.kind == INVOICE:
+            sale = event.amount
+        elif isinstance(event, Credit) and event.kind == CREDIT_NOTE:
+            sale = -event.amount
+        if sale:
+            if event.date >= begin:
+                target = invoiced if sale > 0 else credited
+                target[currency] = target.get(currency, ZERO) + abs(sale)
+            if event.date >= first_month:
+                key = (currency, month_start(event.date))
+                monthly[key] = monthly.get(key, ZERO) + sale
+    closing: dict[str, Decimal] = {}
+    current: dict[str, Decimal] = {}
+    for state in settlement.items:
+        item = state.item
+        if state.open == 0 or (wanted is not None and item.customer not in wanted):
+            continue
+        closing[item.currency] = closing.get(item.currency, ZERO) + state.open
+        if state.status(end) == OPEN:
+            current[item.currency] = current.get(item.currency, ZERO) + state.open
+    for left in settlement.unapplied:
+        credit = left.credit
+        if wanted is not None and credit.customer not in wanted:
+            continue
+        closing[credit.currency] = closing.get(credit.currency, ZERO) - left.amount
+    result: dict[str, PeriodFigures] = {}
+    for currency in sorted(currencies):
+        months = []
+        for back in range(history_months):
+            start = month_start(end, back)
+            if back == 0:
+                days = end.day
+            else:
+                days = (month_start(end, back - 1) - start).days
+            months.append((start, monthly.get((currency, start), ZERO), days))
+        result[currency] = PeriodFigures(
+            currency, begin, end, opening.get(currency, ZERO), invoiced.get(currency, ZERO),
+            credited.get(currency, ZERO), closing.get(currency, ZERO),
+            current.get(currency, ZERO), tuple(months))
+    return result
+
+
+# -- customers -------------------------------------------------------------------------------
+
+
+def _mean(values: Sequence[int]) -> Decimal | None:
+    if not values:
+        return None
+    return _tenth(Decimal(sum(values)) / len(values))
+
+
+@dataclass(frozen=True, slots=True)
+class MonthBehaviour:
+    month: datetime.date  # the month's first day
+    paid: int  # items paid that month
+    average_days_late: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class Behaviour:
+    """How a customer paid over the window (see the module docstring)."""
+
+    customer: str
+    since: datetime.date  # first day of the window
+    paid: int
+    average_days_to_pay: Decimal | None
+    average_days_late: Decimal | None
+    on_time: Decimal | None  # share of the items paid on time, in %
+    trend: tuple[MonthBehaviour, ...]  # oldest month first
+
+
+def payment_behaviour(settlement: Settlement, customers: Collection[str] | None = None,
+                      months: int = 12) -> dict[str, Behaviour]:
+    """Payment behaviour of each customer (of `customers`, else all) as of the settlement."""
+    as_of = settlement.as_of
+    if as_of is None:
+        raise ValueError("payment_behaviour needs a settlement as of a date")
+    since = month_start(as_of, months - 1)
+    keys = list(customers) if customers is not None else list(settlement.book.customers)
+    wanted = set(keys)
+    to_pay: dict[str, list[int]] = {key: [] for key in keys}
+    late: dict[str, list[int]] = {key: [] for key in keys}
+    by_month: dict[tuple[str, datetime.date], list[int]] = {}
+    for state in settlement.items:
+        item = state.item
+        if item.kind != INVOICE or item.customer not in wanted or state.open != 0:
+            continue
+        paid = state.closed_date
+        if paid is None or paid < since or state.status(as_of) != PAID:
+            continue
+        days_late = max(0, (paid - item.due).days)
+        to_pay[item.customer].append((paid - item.date).days)
+        late[item.customer].append(days_late)
+        by_month.setdefault((item.customer, month_start(paid)), []).append(days_late)
+    result = {}
+    for key in keys:
+        lates = late[key]
+        trend = tuple(
+            MonthBehaviour(start, len(values), _mean(values))
+            for start in (month_start(as_of, back) for back in range(months - 1, -1, -1))
+            for values in [by_month.get((key, start), [])]
+        )
+        on_time = (_tenth(Decimal(sum(1 for d in lates if d == 0)) / len(lates) * HUNDRED)
+                   if lates else None)
+        result[key] = Behaviour(key, since, len(lates), _mean(to_pay[key]), _mean(lates),
+                                on_time, trend)
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class RiskRule:
+    """Thresholds of the risk rating (see the module docstring)."""
+
+    high_overdue_days: int = 60
+    medium_overdue_days: int = 30
+    late_days: Decimal = Decimal(15)
+    limit_warning: Decimal = Decimal(80)
+
+
+@dataclass(frozen=True, slots=True)
+class Risk:
+    level: str  # LOW, MEDIUM or HIGH
+    reasons: tuple[tuple[str, Any], ...]  # (code, value): why the level is not lower
+
+
+def risk_rating(oldest_overdue_days: int, average_days_late: Decimal | None,
+                limit_use: Decimal | None, written_off: dict[str, Decimal] | None = None,
+                rule: RiskRule = RiskRule()) -> Risk:
+    """The risk level of a customer and the reasons for it (see the module docstring)."""
+    high: list[tuple[str, Any]] = []
+    medium: list[tuple[str, Any]] = []
+    if oldest_overdue_days > rule.high_overdue_days:
+        high.append((OVERDUE_DAYS, oldest_overdue_days))
+    elif oldest_overdue_days > rule.medium_overdue_days:
+        medium.append((OVERDUE_DAYS, oldest_overdue_days))
+    if limit_use is not None and limit_use > HUNDRED:
+        high.append((LIMIT_EXCEEDED, limit_use))
+    elif limit_use is not None and limit_use > rule.limit_warning:
+        medium.append((LIMIT_HIGH, limit_use))
+    if written_off:
+        high.append((WRITTEN_OFF, dict(written_off)))
+    if average_days_late is not None and average_days_late > rule.late_days:
+        medium.append((PAID_LATE, average_days_late))
+    if high:
+        return Risk(HIGH, tuple(high + medium))
+    if medium:
+        return Risk(MEDIUM, tuple(medium))
+    return Risk(LOW, ())
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerProfile:
+    """A customer as of a date: balances, overdue amounts, credit-limit use, behaviour, risk."""
+
+    customer: str  # Customer.key
+    balances: dict[str, Decimal]  # per currency: open items less unapplied credits
+    overdue: dict[str, Decimal]  # per currency
+    unapplied: dict[str, Decimal]  # per currency, a positive amount
+    open_items: int
+    oldest_overdue_days: int
+    credit_limit: Amount | None
+    limit_use: Decimal | None
+    written_off: dict[str, Decimal]  # written off in the behaviour window, per currency
+    behaviour: Behaviour
+    risk: Risk
+
+    @property
+    def limit_exceeded(self) -> bool:
+        return self.limit_use is not None and self.limit_use > HUNDRED
+
+
+def customer_profiles(settlement: Settlement, customers: Collection[str] | None = None,
+                      rule: RiskRule = RiskRule(), months: int = 12,
+                      ) -> dict[str, CustomerProfile]:
+    """The profile of each customer (of `customers`, else all) as of the settlement's date."""
+    as_of = settlement.as_of
+    if as_of is None:
+        raise ValueError("customer_profiles needs a settlement as of a date")
+    book = settlement.book
+    keys = list(customers) if customers is not None else list(book.customers)
+    wanted = set(keys)
+    behaviours = payment_behaviour(settlement, keys, months)
+    since = month_start(as_of, months - 1)
+    balances: dict[str, dict[str, Decimal]] = {key: {} for key in keys}
+    overdue: dict[str, dict[str, Decimal]] = {key: {} for key in keys}
+    unapplied: dict[str, dict[str, Decimal]] = {key: {} for key in keys}
+    written_off: dict[str, dict[str, Decimal]] = {key: {} for key in keys}
+    open_items = dict.fromkeys(keys, 0)
+    oldest = dict.fromkeys(keys, 0)
+    for state in settlement.items:
+        item = state.item
+        key = item.customer
+        if key not in wanted:
+            continue
+        currency = item.currency
+        balance = balances[key]
+        balance[currency] = balance.get(currency, ZERO) + state.open
+        for allocation in state.allocations:
+            if allocation.kind == WRITEOFF and allocation.date >= since:
+                written = written_off[key]
+                written[currency] = written.get(currency, ZERO) + allocation.amount
+        if state.open == 0:
+            continue
+        open_items[key] += 1
+        if state.status(as_of) == OVERDUE:
+            overdue[key][currency] = overdue[key].get(currency, ZERO) + state.open
+            oldest[key] = max(oldest[key], state.days_overdue(as_of))
+    for left in settlement.unapplied:
+        credit = left.credit
+        if credit.customer not in wanted:
+            continue
+        balance = balances[credit.customer]
+        balance[credit.currency] = balance.get(credit.currency, ZERO) - left.amount
+        extra = unapplied[credit.customer]
+        extra[credit.currency] = extra.get(credit.currency, ZERO) + left.amount
+    result = {}
+    for key in keys:
+        limit = book.customers[key].credit_limit if key in book.customers else None
+        use = None
+        if limit is not None:
+            use = credit_limit_use(balances[key].get(limit.currency, ZERO), limit.number)
+        behaviour = behaviours[key]
+        risk = risk_rating(oldest[key], behaviour.average_days_late, use, written_off[key], rule)
+        result[key] = CustomerProfile(key, balances[key], overdue[key], unapplied[key],
+                                      open_items[key], oldest[key], limit, use, written_off[key],
+                                      behaviour, risk)
+    return result

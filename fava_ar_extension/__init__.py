@@ -1,0 +1,290 @@
+"""Receivables in Fava: aged receivables, customers, invoices - every figure traced to entries.
+
+Enable it with one line in the ledger (the configuration string is optional; see
+`fava_ar_extension.settings`):
+
+    plugin "beancount_ar" "{'default_terms': 'net 30'}"
+    2025-01-01 custom "fava-extension" "fava_ar_extension" "{'buckets': (30, 60, 90)}"
+
+Fava then shows "Receivables" in its sidebar. The pages (``?view=aging|customers|customer|
+invoices``) are described in `fava_ar_extension.pages`; JSON endpoints ``aging``, ``customers``,
+``customer`` and ``invoices`` answer the same with raw figures.
+
+The as-of date is the last day of Fava's time filter, today without one; the figures are
+computed from all the entries up to that date (never from Fava's filtered entries, which fold
+everything before the period into summary entries). The period of the metrics is the time
+filter's, or the 12 months to today. Fava's account filter narrows the customers.
+
+This module is an adapter: it reads Fava's request (filters, language), asks `Analysis` (the
+core, cached per load of the ledger and as-of date, shared by Fava's threads) and hands plain
+data to the templates. No exception reaches the user: a page says what went wrong instead.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+import flask
+from babel.numbers import is_currency
+from beancount.core import account as account_lib
+from dateutil.relativedelta import relativedelta
+from fava.beans.funcs import hash_entry
+from fava.core.filters import Match, TimeFilter
+from fava.ext import FavaExtensionBase, FavaExtensionError, extension_endpoint
+
+from fava_ar_extension.analysis import Analysis
+from fava_ar_extension.i18n import UI
+from fava_ar_extension.pages import VIEWS, Links, PageError, Pages, Scope
+from fava_ar_extension.settings import parse_settings
+
+log = logging.getLogger(__name__)
+MODULE = __name__
+
+
+def current_language() -> str:
+    """Fava's language ('fr' or 'en'): its ``language`` option, else the browser's."""
+    try:
+        from flask_babel import get_locale
+
+        locale = get_locale()
+    except Exception:  # noqa: BLE001 - outside a request: English
+        return "en"
+    return "fr" if locale is not None and locale.language == "fr" else "en"
+
+
+def default_begin(as_of: datetime.date) -> datetime.date:
+    """The first day of the 12 months that end on `as_of`."""
+    return as_of - relativedelta(years=1) + datetime.timedelta(days=1)
+
+
+class AccountsReceivable(FavaExtensionBase):
+    """The Receivables report (see the module docstring)."""
+
+    has_js_module = True
+
+    def __init__(self, ledger: Any, config: str | None = None) -> None:
+        # Fava's base class would raise on a malformed string (and crash the load on a JSON
+        # `true`): the configuration is read here instead, its problems go to the Errors page.
+        super().__init__(ledger, None)
+        self.config = config
+        self.settings, self.config_problems = parse_settings(config)
+        self.today: Callable[[], datetime.date] = datetime.date.today
+        self._lock = threading.Lock()
+        self._analysis: Analysis | None = None
+        self._templates_compiled = False
+
+    @property  # type: ignore[override]
+    def report_title(self) -> str:  # the sidebar entry, in Fava's language
+        return UI(current_language()).t("Receivables")
+
+    # -- Fava's hooks ------------------------------------------------------------------------
+
+    def after_load_file(self) -> None:
+        """Report configuration problems on the Errors page; prepare today's figures."""
+        source = self._directive_meta()
+        for message in self.config_problems:
+            self.ledger.extensions.errors.append(FavaExtensionError(source, message, None))
+        try:
+            analysis = self.analysis()
+            today = self.today()
+            analysis.aging(today, self.settings.aging_by, self.settings.buckets, None)
+            analysis.figures(today, default_begin(today), None)
+        except Exception:  # noqa: BLE001 - the page will say what is wrong
+            log.exception("fava_ar_extension: cannot analyse the ledger")
+
+    def before_request(self) -> None:
+        """At Fava's first request (whatever the page), compile the templates once."""
+        if self._templates_compiled:
+            return
+        self._templates_compiled = True
+        try:
+            for path in sorted((self.extension_dir / "templates").glob("*.html")):
+                self.jinja_env.get_template(path.name)
+        except Exception:  # noqa: BLE001 - the page will compile (and report) them itself
+            log.exception("fava_ar_extension: cannot compile the templates")
+
+    def _directive_meta(self) -> dict[str, Any] | None:
+        for entry in self.ledger.all_entries_by_type.Custom:
+            if (entry.type == "fava-extension" and entry.values
+                    and entry.values[0].value == MODULE):
+                return entry.meta
+        return None
+
+    # -- state -------------------------------------------------------------------------------
+
+    def analysis(self) -> Analysis:
+        """The core's results for the ledger as loaded now (rebuilt after each reload)."""
+        entries = self.ledger.all_entries
+        with self._lock:
+            current = self._analysis
+            if current is None or current.entries is not entries:
+                current = Analysis(entries, self.ledger.options)
+                self._analysis = current
+            return current
+
+    def scope(self, analysis: Analysis) -> Scope:
+        """The as-of date, period and customers of the current request."""
+        args = flask.request.args
+        today = self.today()
+        time = args.get("time", "").strip()
+        as_of, begin, time_error = today, None, False
+        if time:
+            try:
+                date_range = TimeFilter(self.ledger.options, self.ledger.fava_options,
+                                        time).date_range
+                as_of, begin = date_range.end_inclusive, date_range.begin
+            except Exception:  # noqa: BLE001 - Fava reports it too; today is used
+                time_error = True
+        account = args.get("account", "").strip()
+        customers = None
+        if account:
+            match = Match(account)
+            customers = analysis.customers_of_accounts(
+                lambda name: account_lib.has_component(name, account) or match(name))
+        return Scope(as_of=as_of, begin=begin or default_begin(as_of), today=today,
+                     time=time if not time_error else "", time_error=time_error,
+                     account=account, customers=customers)
+
+    def links(self, analysis: Analysis | None = None) -> Links:
+        url_for = flask.url_for
+        editor = url_for("report", report_name="editor")  # with Fava's filters
+
+        def source(filename: str, line: int) -> str:
+            joiner = "&" if "?" in editor else "?"
+            return f"{editor}{joiner}{urlencode({'file_path': filename, 'line': line})}"
+
+        return Links(
+            report=url_for("extension_report", extension_name=self.name),
+            journal=lambda name: url_for("account", name=name),
+            editor=source,
+            errors=url_for("report", report_name="errors"),
+            entry_hash=(hash_entry if analysis is None else
+                        lambda entry: analysis.entry_hash(entry, hash_entry)),
+        )
+
+    def pages(self, ui: UI) -> tuple[Pages, Scope]:
+        analysis = self.analysis()
+        scope = self.scope(analysis)
+        return Pages(analysis, scope, self.settings, ui, self.links(analysis),
+                     flask.request.args), scope
+
+    # -- the page ----------------------------------------------------------------------------
+
+    def page(self) -> dict[str, Any]:
+        """Everything the page template shows. Never raises: a problem becomes `error`."""
+        ui = UI(current_language())
+        t = ui.t
+        view = flask.request.args.get("view") or "aging"
+        result: dict[str, Any] = {"ui": ui, "t": t, "view": view, "error": None, "notes": [],
+                                  "nav": [], "body": None, "scope": None, "company": None}
+        try:
+            links = self.links()
+            result["nav"] = [{"view": name, "label": t(label), "url": links.view(name),
+                              "active": view == name or (view == "customer"
+                                                         and name == "customers")}
+                             for name, label in (("aging", "Aging"), ("customers", "Customers"),
+                                                 ("invoices", "Invoices"))]
+            pages, scope = self.pages(ui)
+            analysis = pages.analysis
+            result["scope"] = {
+                "as_of": t("As of {date}", date=ui.long_date(scope.as_of)),
+                "source": t("the end of the time filter") if scope.time
+                else t("today: no time filter"),
+                "period": t("Period {begin} to {end} ({days} days)",
+                            begin=scope.begin.isoformat(), end=scope.as_of.isoformat(),
+                            days=scope.days),
+            }
+            result["company"] = self._company(analysis, scope)
+            result["notes"] = self._notes(analysis, scope, ui, links)
+            if view not in VIEWS:
+                raise PageError(f"view={view!r}: expected one of {', '.join(VIEWS)}")
+            if not analysis.book.customers:
+                result["empty"] = t(
+                    "No customers yet: open a receivable account under {root} (one per "
+                    "customer), then record invoices with invoice: metadata.",
+                    root=analysis.config.receivable_root)
+            result["body"] = getattr(pages, view)()
+        except PageError as exc:
+            result["error"] = str(exc)
+        except Exception as exc:  # noqa: BLE001 - no traceback reaches the user
+            log.exception("fava_ar_extension: %s page", view)
+            result["error"] = t("This page could not be built: {message}",
+                                message=f"{exc.__class__.__name__}: {exc}")
+        return result
+
+    def _company(self, analysis: Analysis, scope: Scope) -> dict[str, Any] | None:
+        company = analysis.company(scope.as_of)
+        if company is not None:
+            return {"name": company.name, "address": company.address, "email": company.email,
+                    "phone": company.phone}
+        details = self.settings.company
+        return dict(details) if details.get("name") else None
+
+    def _notes(self, analysis: Analysis, scope: Scope, ui: UI,
+               links: Links) -> list[dict[str, Any]]:
+        t = ui.t
+        notes = []
+        errors = len(self.ledger.errors)
+        if errors:
+            notes.append({"level": "warning", "url": links.errors, "link": t("Errors"),
+                          "text": t("The ledger has {count} error(s): see the Errors page.",
+                                    count=errors)})
+        if scope.time_error:
+            notes.append({"level": "warning", "text": t(
+                "The time filter “{filter}” cannot be read; today is used.",
+                filter=flask.request.args.get("time", ""))})
+        if not analysis.plugin_enabled:
+            notes.append({"level": "info", "text": t(
+                "The ledger has no plugin \"beancount_ar\" line: due dates are computed from "
+                "the terms here, but the plugin's checks and discount entries are missing.")})
+        unknown = [c for c in analysis.currencies() if not is_currency(c)]
+        if unknown:
+            notes.append({"level": "info", "text": t(
+                "Not an ISO 4217 currency: {currencies}; amounts in it show with all their "
+                "decimals (at least 2).", currencies=", ".join(unknown))})
+        if scope.as_of > scope.today:
+            notes.append({"level": "info", "text": t(
+                "The as-of date is in the future: amounts falling due before it show as "
+                "overdue.")})
+        if scope.customers is not None:
+            message = ("Customers narrowed by the account filter “{filter}”." if scope.customers
+                       else "No receivable account matches the account filter “{filter}”.")
+            notes.append({"level": "info", "text": t(message, filter=scope.account)})
+        return notes
+
+    # -- JSON endpoints ----------------------------------------------------------------------
+
+    def _json(self, build: Callable[[Pages], Any]) -> Any:
+        try:
+            pages, _ = self.pages(UI("en"))
+            return flask.jsonify(build(pages))
+        except PageError as exc:
+            return flask.jsonify({"error": str(exc)}), exc.status
+        except Exception as exc:  # noqa: BLE001 - an answer, never a traceback
+            log.exception("fava_ar_extension: JSON endpoint")
+            return flask.jsonify({"error": f"internal error ({exc.__class__.__name__}: {exc})"})
+
+    @extension_endpoint("aging")
+    def aging_json(self) -> Any:
+        """The aged receivables, the balance check and the metrics."""
+        return self._json(lambda pages: pages.aging_json())
+
+    @extension_endpoint("customers")
+    def customers_json(self) -> Any:
+        """Every customer's balances, overdue amounts, credit-limit use, behaviour and risk."""
+        return self._json(lambda pages: pages.customers_json())
+
+    @extension_endpoint("customer")
+    def customer_json(self) -> Any:
+        """One customer (``?customer=<key>``) with its invoices."""
+        return self._json(lambda pages: pages.customer_json())
+
+    @extension_endpoint("invoices")
+    def invoices_json(self) -> Any:
+        """The invoices, filtered like the Invoices page."""
+        return self._json(lambda pages: pages.invoices_json())

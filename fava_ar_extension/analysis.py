@@ -1,0 +1,209 @@
+"""The core's results for one loaded ledger, computed once and shared between Fava's threads.
+
+The subledger (`Book`) is read once per load of the ledger; the settlement, aging, invoice rows
+and metrics once per as-of date (and period, and set of customers), then served from a small
+cache until the ledger is reloaded. Nothing here decides a rule: it only calls
+`beancount_ar.core` and remembers the answers. With the ledger
+
+    plugin "beancount_ar" "{'default_terms': 'net 30'}"
+    2026-01-01 custom "fava-extension" "fava_ar_extension"
+
+the Aging page as of 2026-11-23 settles the book once; the Customers and Invoices pages as of
+the same date reuse that settlement.
+"""
+
+from __future__ import annotations
+
+import datetime
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from beancount.core import data
+
+from beancount_ar.core import aging as aging_lib
+from beancount_ar.core import metrics, statements
+from beancount_ar.core.allocation import ItemState, Settlement, settle
+from beancount_ar.core.book import read_book
+from beancount_ar.core.company import Company, read_company
+from beancount_ar.core.config import config_from_options
+from beancount_ar.core.model import PENALTY, Item
+from beancount_ar.core.money import ZERO
+from beancount_ar.core.report import InvoiceRow, invoice_rows, penalties_posted
+
+T = TypeVar("T")
+PLUGIN = "beancount_ar"
+
+
+@dataclass(frozen=True, slots=True)
+class Pick:
+    """An invoice, instalment or other debit as of a date, with what the Invoices page filters
+    and sorts it by; it becomes a row (`invoice_row`) only when its page is shown."""
+
+    state: ItemState
+    status: str
+    days: int
+    name: str
+
+    @property
+    def item(self) -> Item:
+        return self.state.item
+
+
+class Analysis:
+    """Cached core results for one list of entries (one load of the ledger)."""
+
+    def __init__(self, entries: Sequence[Any], options: Mapping[str, Any],
+                 cache_size: int = 24) -> None:
+        self.entries = entries
+        self.config, _ = config_from_options(options)
+        self.plugin_enabled = any(name == PLUGIN for name, _ in options.get("plugin") or ())
+        self.book, self.book_errors = read_book(entries, self.config)
+        self._lock = threading.RLock()
+        # Two least-recently-used caches: whole-ledger results (settlements, all invoice rows),
+        # and small ones (one customer's rows), so that browsing customers evicts no settlement.
+        self._caches: dict[bool, OrderedDict[tuple, Any]] = {True: OrderedDict(),
+                                                             False: OrderedDict()}
+        self._sizes = {True: cache_size, False: cache_size * 10}
+        self._hashes: dict[int, str] = {}
+
+    def _memo(self, key: tuple, compute: Callable[[], T], large: bool = True) -> T:
+        # One lock: a second request for the same figures waits for the first instead of
+        # computing them again. Computations call _memo again, hence the RLock.
+        cache = self._caches[large]
+        with self._lock:
+            try:
+                cache.move_to_end(key)
+                return cache[key]
+            except KeyError:
+                pass
+            value = compute()
+            cache[key] = value
+            while len(cache) > self._sizes[large]:
+                cache.popitem(last=False)
+            return value
+
+    # -- the core's results ------------------------------------------------------------------
+
+    def settlement(self, as_of: datetime.date) -> Settlement:
+        return self._memo(("settlement", as_of), lambda: settle(self.book, as_of))
+
+    def rows(self, as_of: datetime.date, customer: str | None = None) -> list[InvoiceRow]:
+        """Every invoice, instalment and other debit as of the date (of one customer), in date
+        order."""
+        wanted = None if customer is None else [customer]
+        return self._memo(("rows", as_of, customer),
+                          lambda: invoice_rows(self.settlement(as_of), as_of, wanted),
+                          large=customer is None)
+
+    def picks(self, as_of: datetime.date) -> list[Pick]:
+        """The items `invoice_rows` lists (not penalties) as of the date, by date, invoice."""
+        def compute() -> list[Pick]:
+            settlement = self.settlement(as_of)
+            customers = self.book.customers
+            picks = [Pick(state, settlement.status(state, as_of), state.days_overdue(as_of),
+                          customers[state.item.customer].name)
+                     for state in settlement.items if state.item.kind != PENALTY]
+            picks.sort(key=lambda p: (p.item.date, p.item.invoice or ""))
+            return picks
+        return self._memo(("picks", as_of), compute)
+
+    def penalties(self, as_of: datetime.date) -> dict[tuple[str | None, int], Decimal]:
+        """Penalties charged per (invoice, instalment) to the date."""
+        return self._memo(("penalties", as_of),
+                          lambda: penalties_posted(self.settlement(as_of)))
+
+    def currencies(self) -> list[str]:
+        """The currencies of the receivables."""
+        return self._memo(("currencies",),
+                          lambda: sorted({e.currency for e in self.book.events}), large=False)
+
+    def aging(self, as_of: datetime.date, by: str, limits: tuple[int, ...],
+              customers: frozenset[str] | None) -> aging_lib.Aging:
+        def compute() -> aging_lib.Aging:
+            return aging_lib.aging(self.settlement(as_of), as_of, by, limits,
+                                   self.balances(as_of, customers), customers)
+        return self._memo(("aging", as_of, by, limits, customers), compute)
+
+    def figures(self, as_of: datetime.date, begin: datetime.date,
+                customers: frozenset[str] | None) -> dict[str, metrics.PeriodFigures]:
+        return self._memo(("figures", as_of, begin, customers),
+                          lambda: metrics.period_figures(self.settlement(as_of), begin,
+                                                         customers))
+
+    def profiles(self, as_of: datetime.date, customers: frozenset[str] | None,
+                 rule: metrics.RiskRule) -> dict[str, metrics.CustomerProfile]:
+        return self._memo(("profiles", as_of, customers, rule),
+                          lambda: metrics.customer_profiles(self.settlement(as_of), customers,
+                                                            rule))
+
+    def statement(self, as_of: datetime.date, customer: str) -> statements.Statement | None:
+        """The customer's activity statement from its first entry to the date (None when it
+        has no entry by then)."""
+        def compute() -> statements.Statement | None:
+            first = next((e.date for e in self.book.events if e.customer == customer), None)
+            if first is None or first > as_of:
+                return None
+            return statements.build_statements(self.settlement(as_of), [customer],
+                                               statements.ACTIVITY, first)[0]
+        return self._memo(("statement", as_of, customer), compute, large=False)
+
+    def company(self, as_of: datetime.date) -> Company | None:
+        return self._memo(("company", as_of), lambda: read_company(self.entries, as_of)[0],
+                          large=False)
+
+    # -- the receivable accounts' balance, straight from the postings ------------------------
+
+    def balances(self, as_of: datetime.date,
+                 customers: frozenset[str] | None) -> dict[str, Decimal]:
+        """The balance per currency of the receivable accounts (of `customers`' accounts)."""
+        if customers is None:
+            return self._memo(("balances", as_of), lambda: aging_lib.receivable_balances(
+                self.entries, self.config.receivable_root, as_of))
+        by_account = self._memo(("by-account",), self._postings_by_account)
+        total: dict[str, Decimal] = {}
+        for account in {self.book.customers[key].account for key in customers}:
+            own = aging_lib.receivable_balances(by_account.get(account, ()), account, as_of)
+            for currency, amount in own.items():
+                total[currency] = total.get(currency, ZERO) + amount
+        return total
+
+    def _postings_by_account(self) -> dict[str, list[Any]]:
+        """Per receivable account, its transactions cut down to that account's postings (so a
+        sub-account, a customer of its own, is not counted twice)."""
+        root = self.config.receivable_root
+        prefix = root + ":"
+        result: dict[str, list[Any]] = {}
+        for entry in self.entries:
+            if not isinstance(entry, data.Transaction):
+                continue
+            accounts = {p.account for p in entry.postings
+                        if p.account == root or p.account.startswith(prefix)}
+            for account in accounts:
+                result.setdefault(account, []).append(entry._replace(
+                    postings=[p for p in entry.postings if p.account == account]))
+        return result
+
+    def entry_hash(self, entry: Any, hasher: Callable[[Any], str]) -> str:
+        """Fava's hash of an entry of this load, computed once (the entries never change)."""
+        key = id(entry)  # stable: self.entries keeps every entry alive
+        try:
+            return self._hashes[key]
+        except KeyError:
+            value = self._hashes[key] = hasher(entry)
+            return value
+
+    def entry_at(self, filename: str | None, lineno: int | None) -> Any:
+        """The transaction of the subledger at a file and line, if any."""
+        def index() -> dict[tuple[Any, Any], Any]:
+            return {(e.entry.meta.get("filename"), e.entry.meta.get("lineno")): e.entry
+                    for e in self.book.events if e.entry is not None and e.entry.meta}
+        return self._memo(("entries-by-line",), index).get((filename, lineno))
+
+    def customers_of_accounts(self, match: Callable[[str], bool]) -> frozenset[str]:
+        """The customers whose receivable account `match` accepts."""
+        return frozenset(key for key, customer in self.book.customers.items()
+                         if match(customer.account))

@@ -1,0 +1,265 @@
+"""Browser tests of the Fava extension: Playwright drives Debian's chromium against `fava`.
+
+`fava` runs on 127.0.0.1 on a free port with a copy of example-ledger/ (the extension's line is
+appended if the ledger lacks it). The tests open each page, go from the aging table to a
+customer and to an invoice's entry, change Fava's time filter and see the as-of figures change,
+sort and filter. Screenshots go to artifacts/fava/ (light and dark theme, English and French).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+if not os.path.exists(CHROMIUM):  # pragma: no cover - depends on the machine
+    pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)", allow_module_level=True)
+
+from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "example-ledger"
+ARTIFACTS = ROOT / "artifacts" / "fava"
+EXTENSION_LINE = '2025-01-01 custom "fava-extension" "fava_ar_extension"'
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def fava_url(tmp_path_factory):
+    """Start fava on a copy of the example ledger; yield the extension's URL; stop it."""
+    ledger = tmp_path_factory.mktemp("ledger")
+    for path in EXAMPLE.glob("*.beancount"):
+        shutil.copy(path, ledger / path.name)
+    main = ledger / "main.beancount"
+    text = main.read_text(encoding="utf-8")
+    if '"fava_ar_extension"' not in text:
+        main.write_text(text.rstrip("\n") + "\n" + EXTENSION_LINE + "\n", encoding="utf-8")
+    port = free_port()
+    log = (tmp_path_factory.mktemp("log") / "fava.log").open("w+")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "fava.cli", "--host", "127.0.0.1", "--port", str(port),
+         str(main)],
+        stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/", timeout=2) as response:
+                    slug = response.geturl().rstrip("/").split("/")[-2]
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    log.seek(0)
+                    pytest.fail(f"fava did not start: {log.read()[-2000:]}")
+                time.sleep(0.25)
+        yield f"{base}/{slug}/extension/AccountsReceivable/"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # pragma: no cover
+            process.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    yield tab
+    context.close()
+    assert errors == [], errors  # no uncaught error in Fava's or the extension's scripts
+
+
+def shoot(page: Page, name: str) -> Path:
+    """A screenshot of the whole report (Fava's <article> scrolls, so grow the viewport)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    height = page.evaluate("document.querySelector('article').scrollHeight")
+    page.set_viewport_size({"width": 1400, "height": min(max(1000, height + 80), 8000)})
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    assert path.stat().st_size > 10_000
+    return path
+
+
+def open_report(page: Page, url: str) -> None:
+    page.goto(url)
+    expect(page.locator(".ar .ar-tabs")).to_be_visible(timeout=30_000)
+
+
+def as_of(page: Page) -> str:
+    return page.locator(".ar-asof").inner_text()
+
+
+def test_each_page_opens(page, fava_url):
+    open_report(page, fava_url)
+    expect(page.locator("#ar-aging-table tbody tr").first).to_be_visible()
+    assert page.locator("#ar-aging-table tbody tr").count() >= 10
+    expect(page.locator(".ar-card[data-metric=dso]").first).to_be_visible()
+    expect(page.locator(".ar-check.ar-ok").first).to_contain_text("equals the receivable")
+    expect(page.locator(".ar-chart svg rect").first).to_be_attached()
+    shoot(page, "aging")
+    # a metric's definition is a hover away
+    definition = page.locator(".ar-card[data-metric=dso] .ar-def").first
+    expect(definition).to_be_hidden()
+    page.locator(".ar-card[data-metric=dso]").first.hover()
+    expect(definition).to_be_visible()
+    expect(definition).to_contain_text("Days sales outstanding")
+    page.screenshot(path=str(ARTIFACTS / "metric-definition.png"))
+
+    page.locator(".ar-tabs a", has_text="Customers").click()
+    expect(page.locator("#ar-customers-table")).to_be_visible()
+    expect(page.locator(".ar-tabs a.active")).to_have_text("Customers")
+    assert page.locator("#ar-customers-table tbody tr").count() >= 15
+    expect(page.locator(".ar-rule")).to_contain_text("High: an amount more than 60 days")
+    shoot(page, "customers")
+
+    page.locator(".ar-tabs a", has_text="Invoices").click()
+    expect(page.locator("#ar-invoices-table")).to_be_visible()
+    assert page.locator("#ar-invoices-table tbody tr").count() > 50
+    shoot(page, "invoices")
+
+
+def test_dark_theme(browser, fava_url):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000},
+                                  color_scheme="dark", locale="en-US")
+    page = context.new_page()
+    open_report(page, fava_url)
+    expect(page.locator("#ar-aging-table")).to_be_visible()
+    background = page.evaluate(
+        "getComputedStyle(document.querySelector('.ar-card')).backgroundColor")
+    channels = [int(c) for c in re.findall(r"\d+", background)[:3]]
+    assert max(channels) < 100, background  # Fava's dark background, not a light one
+    shoot(page, "aging-dark")
+    page.goto(fava_url + "?view=customer&customer=Assets:Receivable:RestaurantLeZinc")
+    expect(page.locator("#ar-history")).to_be_visible(timeout=30_000)
+    shoot(page, "customer-dark")
+    context.close()
+
+
+def test_from_aging_to_customer_to_invoice_entry(page, fava_url):
+    open_report(page, fava_url)
+    page.locator("#ar-aging-table a.ar-customer", has_text="Restaurant Le Zinc").click()
+    page.wait_for_url(re.compile(r"view=customer&customer=Assets(%3A|:)Receivable"))
+    expect(page.locator(".ar h3").first).to_contain_text("Restaurant Le Zinc")
+    expect(page.locator("#ar-open-items")).to_be_visible()
+    expect(page.locator("#ar-history")).to_contain_text("payment")
+    expect(page.locator(".ar-journal")).to_have_attribute(
+        "href", re.compile(r"/account/Assets:Receivable:RestaurantLeZinc/"))
+    shoot(page, "customer")
+
+    first = page.locator("#ar-open-items tbody tr").first
+    invoice = first.locator("td").first.inner_text()
+    first.locator("a.ar-entry").click()
+    dialog = page.locator("dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text(invoice)  # Fava's entry context of the invoice
+    expect(dialog).to_contain_text("Assets:Receivable:RestaurantLeZinc")
+    shoot(page, "invoice-entry")
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+
+    # and on to the account's journal in Fava
+    page.locator(".ar-journal").click()
+    page.wait_for_url(re.compile(r"/account/Assets:Receivable:RestaurantLeZinc/"))
+
+
+def test_time_filter_changes_the_as_of_figures(page, fava_url):
+    open_report(page, fava_url)
+    assert "(today: no time filter)" in page.locator(".ar-scope").inner_text()
+    today_total = page.locator("tr.ar-total[data-currency=EUR] td").last.inner_text()
+    time_filter = page.get_by_placeholder("Time")
+    time_filter.fill("2025-12")
+    time_filter.press("Enter")
+    page.wait_for_url(re.compile(r"time=2025-12"))
+    expect(page.locator(".ar-asof")).to_have_text("As of December 31, 2025")
+    december_total = page.locator("tr.ar-total[data-currency=EUR] td").last.inner_text()
+    assert december_total != today_total
+    expect(page.locator(".ar-check.ar-ok").first).to_contain_text(december_total)
+    expect(page.locator(".ar h3").first).to_contain_text("2025-12-01 to 2025-12-31")
+    shoot(page, "aging-2025-12")
+
+    # the filter follows to the other pages
+    page.locator(".ar-tabs a", has_text="Invoices").click()
+    page.wait_for_url(re.compile(r"view=invoices.*time=2025-12|time=2025-12.*view=invoices"))
+    expect(page.locator(".ar-asof")).to_have_text("As of December 31, 2025")
+    dates = page.locator("#ar-invoices-table tbody tr td:nth-child(3)").all_inner_texts()
+    assert dates and max(dates) <= "2025-12-31"
+
+
+def test_sort_and_filter_in_the_browser(page, fava_url):
+    open_report(page, fava_url)
+    header = page.locator("#ar-aging-table thead th", has_text="Total")
+    header.click()
+    values = [float(v) for v in page.locator("#ar-aging-table tbody tr td:last-child")
+              .evaluate_all("cells => cells.map(c => c.dataset.value)")]
+    assert values == sorted(values)
+    header.click()
+    values = [float(v) for v in page.locator("#ar-aging-table tbody tr td:last-child")
+              .evaluate_all("cells => cells.map(c => c.dataset.value)")]
+    assert values == sorted(values, reverse=True)
+    expect(header).to_have_attribute("aria-sort", "descending")
+
+    page.get_by_placeholder("Filter the table").fill("zinc")
+    visible = page.locator("#ar-aging-table tbody tr:visible")
+    expect(visible).to_have_count(1)
+
+    page.locator(".ar-tabs a", has_text="Invoices").click()
+    expect(page.locator("#ar-invoices-table")).to_be_visible()
+    page.locator("select[data-ar-param=status]").select_option("overdue")
+    page.wait_for_url(re.compile(r"status=overdue"))
+    statuses = page.locator("#ar-invoices-table tbody tr").evaluate_all(
+        "rows => rows.map(r => r.dataset.status)")
+    assert statuses and set(statuses) == {"overdue"}
+    shoot(page, "invoices-overdue")
+
+
+def test_chart_bar_leads_to_its_invoices(page, fava_url):
+    open_report(page, fava_url)
+    page.locator(".ar-chart[data-currency=EUR] a.ar-bar").nth(4).click()
+    page.wait_for_url(re.compile(r"view=invoices.*bucket=4"))
+    expect(page.locator(".ar-filters")).to_contain_text("over 90 days")
+    days = page.locator("#ar-invoices-table tbody td.ar-days").all_inner_texts()
+    assert days and all(int(d) > 90 for d in days)
+
+
+def test_french(browser, fava_url):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
+    page = context.new_page()
+    open_report(page, fava_url)
+    expect(page.locator(".ar-tabs a.active")).to_have_text("Balance âgée")
+    expect(page.locator(".ar-asof")).to_contain_text("Au ")
+    expect(page.locator(".ar-check").first).to_contain_text("est égal au solde")
+    shoot(page, "aging-fr")
+    page.locator(".ar-tabs a", has_text="Clients").click()
+    expect(page.locator("#ar-customers-table")).to_be_visible()
+    shoot(page, "customers-fr")
+    context.close()
