@@ -520,3 +520,13 @@ def test_payment_plans_and_reminder_records_are_read():
     assert [(p.invoices, p.total, p.currency) for p in book.plans] == [
         (("F-1",), D("3000.00"), "EUR"), ((), D("3000.00"), "EUR")]
     assert [(r.invoice, r.level, r.channel) for r in book.reminders] == [("F-1", 1, "email")]
+
+
+def test_company_and_reminder_directives_are_checked_at_load_time():
+    _, errors, _ = load("""
+    2025-01-01 custom "ar-company" "{'name': 'Atelier', 'iban': 'FR76 0000 0000 0000'}"
+    2025-01-01 custom "ar-reminders" "{'min_days_betwen': 7}"
+    """)
+    assert sorted(e.source["lineno"] for e in errors) == [9, 10]
+    assert any("iban" in e.message.lower() for e in errors)
+    assert any("min_days_betwen" in e.message for e in errors)

@@ -24,10 +24,12 @@ from beancount.core.amount import Amount
 
 from beancount_ar.core.allocation import ItemState, PendingDiscount, settle
 from beancount_ar.core.book import COMPUTED, read_book
+from beancount_ar.core.company import read_company
 from beancount_ar.core.config import ArConfig, parse_config
 from beancount_ar.core.errors import ARError, ConfigError, OverpaymentError
 from beancount_ar.core.model import Customer, Invoice
 from beancount_ar.core.money import ZERO, round_money
+from beancount_ar.core.reminder_config import read_reminder_settings
 from beancount_ar.plugins.common import GENERATED, guarded, plugin_source
 
 MODULE = "beancount_ar"
@@ -103,13 +105,21 @@ def _ar_invoices(entries: list, options_map: dict[str, Any], config_text: str | 
     added = {id(invoice.entry): invoice_meta(invoice, states, posted)
              for invoice in book.invoices.values()}
     out = []
+    customs = []
     for entry in entries:
+        if isinstance(entry, data.Custom):
+            customs.append(entry)
         extra = added.get(id(entry))
         if extra is not None:
             if "due" in entry.meta and not entry.meta.get(COMPUTED):
                 extra = {k: v for k, v in extra.items() if k not in ("due", COMPUTED)}
             entry = entry._replace(meta={**entry.meta, **extra})
         out.append(entry)
+
+    # The company and reminder directives are checked here so that bean-check and Fava's Errors
+    # page show their mistakes, not only the statement or reminder that needs them.
+    errors.extend(read_company(customs)[1])
+    errors.extend(read_reminder_settings(customs)[1])
 
     for pending in settlement.pending_discounts:
         if not config.discount_account:
