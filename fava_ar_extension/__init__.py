@@ -8,7 +8,10 @@ Enable it with one line in the ledger (the configuration string is optional; see
 
 Fava then shows "Receivables" in its sidebar. The pages (``?view=aging|customers|customer|
 invoices``) are described in `fava_ar_extension.pages`; JSON endpoints ``aging``, ``customers``,
-``customer`` and ``invoices`` answer the same with raw figures.
+``customer`` and ``invoices`` answer the same with raw figures. ``?view=statements`` (statements
+of account, their PDF and a ZIP of all: `fava_ar_extension.statements_page`) and
+``?view=reminders`` (today's reminders, their letters, sending and recording them:
+`fava_ar_extension.reminders_page`) make and send documents.
 
 The as-of date is the last day of Fava's time filter, today without one; the figures are
 computed from all the entries up to that date (never from Fava's filtered entries, which fold
@@ -17,13 +20,16 @@ filter's, or the 12 months to today. Fava's account filter narrows the customers
 
 This module is an adapter: it reads Fava's request (filters, language), asks `Analysis` (the
 core, cached per load of the ledger and as-of date, shared by Fava's threads) and hands plain
-data to the templates. No exception reaches the user: a page says what went wrong instead.
+data to the templates. No exception reaches the user: a page says what went wrong instead, a
+download endpoint answers a short HTML page saying so, an action answers ``{"error": ...}``.
 """
 
 from __future__ import annotations
 
 import datetime
+import io
 import logging
+import os
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -36,14 +42,37 @@ from dateutil.relativedelta import relativedelta
 from fava.beans.funcs import hash_entry
 from fava.core.filters import Match, TimeFilter
 from fava.ext import FavaExtensionBase, FavaExtensionError, extension_endpoint
+from markupsafe import escape
 
+from beancount_ar.core.statements import StatementError
+from beancount_ar.mail import MailError
+from beancount_ar.render.documents import DocumentError
 from fava_ar_extension.analysis import Analysis
 from fava_ar_extension.i18n import UI
 from fava_ar_extension.pages import VIEWS, Links, PageError, Pages, Scope
+from fava_ar_extension.reminders_page import (
+    EMAIL,
+    LETTER,
+    ActionError,
+    Writing,
+    act,
+    letter_file,
+    reminders_page,
+    smtp_sender,
+)
 from fava_ar_extension.settings import parse_settings
+from fava_ar_extension.statements_page import (
+    statement_file,
+    statements_archive,
+    statements_page,
+)
 
 log = logging.getLogger(__name__)
 MODULE = __name__
+DOCUMENT_VIEWS = ("statements", "reminders")
+ALL_VIEWS = (*VIEWS, *DOCUMENT_VIEWS)
+# The frame of a document shown on its own: its styles and data: images, nothing else.
+DOCUMENT_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:"
 
 
 def current_language() -> str:
@@ -55,6 +84,24 @@ def current_language() -> str:
     except Exception:  # noqa: BLE001 - outside a request: English
         return "en"
     return "fr" if locale is not None and locale.language == "fr" else "en"
+
+
+def read_only() -> bool:
+    """Whether Fava runs with ``--read-only`` (it then answers 401 to every non-GET request
+    through a ``before_request`` function of its own, which is how it is recognised here)."""
+    try:
+        functions = flask.current_app.before_request_funcs.get(None, ())
+    except RuntimeError:  # outside a request
+        return False
+    return any(getattr(f, "__name__", "") == "_read_only" for f in functions)
+
+
+def incognito() -> bool:
+    """Whether Fava hides amounts (``--incognito``)."""
+    try:
+        return bool(flask.current_app.config.get("INCOGNITO"))
+    except RuntimeError:
+        return False
 
 
 def default_begin(as_of: datetime.date) -> datetime.date:
@@ -75,6 +122,7 @@ class AccountsReceivable(FavaExtensionBase):
         self.settings, self.config_problems = parse_settings(config)
         self.today: Callable[[], datetime.date] = datetime.date.today
         self._lock = threading.Lock()
+        self._record_lock = threading.Lock()  # one action (send, record) at a time
         self._analysis: Analysis | None = None
         self._templates_compiled = False
 
@@ -181,14 +229,17 @@ class AccountsReceivable(FavaExtensionBase):
         t = ui.t
         view = flask.request.args.get("view") or "aging"
         result: dict[str, Any] = {"ui": ui, "t": t, "view": view, "error": None, "notes": [],
-                                  "nav": [], "body": None, "scope": None, "company": None}
+                                  "nav": [], "body": None, "scope": None, "company": None,
+                                  "incognito": incognito(), "read_only": read_only()}
         try:
             links = self.links()
             result["nav"] = [{"view": name, "label": t(label), "url": links.view(name),
                               "active": view == name or (view == "customer"
                                                          and name == "customers")}
                              for name, label in (("aging", "Aging"), ("customers", "Customers"),
-                                                 ("invoices", "Invoices"))]
+                                                 ("invoices", "Invoices"),
+                                                 ("statements", "Statements"),
+                                                 ("reminders", "Reminders"))]
             pages, scope = self.pages(ui)
             analysis = pages.analysis
             result["scope"] = {
@@ -201,14 +252,19 @@ class AccountsReceivable(FavaExtensionBase):
             }
             result["company"] = self._company(analysis, scope)
             result["notes"] = self._notes(analysis, scope, ui, links)
-            if view not in VIEWS:
-                raise PageError(f"view={view!r}: expected one of {', '.join(VIEWS)}")
+            if view not in ALL_VIEWS:
+                raise PageError(f"view={view!r}: expected one of {', '.join(ALL_VIEWS)}")
             if not analysis.book.customers:
                 result["empty"] = t(
                     "No customers yet: open a receivable account under {root} (one per "
                     "customer), then record invoices with invoice: metadata.",
                     root=analysis.config.receivable_root)
-            result["body"] = getattr(pages, view)()
+            if view == "statements":
+                result["body"] = statements_page(analysis, pages)
+            elif view == "reminders":
+                result["body"] = reminders_page(analysis, pages, self.today(), self.writing())
+            else:
+                result["body"] = getattr(pages, view)()
         except PageError as exc:
             result["error"] = str(exc)
         except Exception as exc:  # noqa: BLE001 - no traceback reaches the user
@@ -288,3 +344,140 @@ class AccountsReceivable(FavaExtensionBase):
     def invoices_json(self) -> Any:
         """The invoices, filtered like the Invoices page."""
         return self._json(lambda pages: pages.invoices_json())
+
+    # -- documents: statements and reminder letters -----------------------------------------
+
+    def writing(self) -> Writing:
+        """Where Fava inserts new entries (its ``default-file`` option, else the main file),
+        shown relative to the main file's folder; and whether Fava runs read-only."""
+        main = self.ledger.beancount_file_path
+        path = self.ledger.fava_options.default_file or main
+        relative = os.path.relpath(path, os.path.dirname(main))
+        return Writing(path if relative.startswith("..") else relative, read_only())
+
+    def _problem(self, message: str, status: int) -> flask.Response:
+        """A short HTML page saying why a document cannot be made (a download's answer)."""
+        ui = UI(current_language())
+        t = ui.t
+        try:
+            back = self.links().report
+        except Exception:  # noqa: BLE001 - outside Fava's routing: no link back
+            back = ""
+        link = f'<p><a href="{escape(back)}">{escape(t("Back to the receivables"))}</a></p>' \
+            if back else ""
+        page = (f'<!DOCTYPE html><html lang="{ui.lang}"><head><meta charset="utf-8">'
+                f"<title>{escape(t('This document cannot be made'))}</title></head>"
+                '<body style="font-family: sans-serif; max-width: 50rem; margin: 2rem auto">'
+                f"<h1>{escape(t('This document cannot be made'))}</h1>"
+                f'<p style="white-space: pre-line">{escape(message)}</p>{link}</body></html>')
+        return flask.Response(page, status=status, mimetype="text/html")
+
+    def _download(self, build: Callable[[Pages], tuple[str, bytes, str]],
+                  inline: bool = False) -> flask.Response:
+        """Answer a document built by `build`, or a page saying why it cannot be made."""
+        try:
+            pages, _ = self.pages(UI(current_language()))
+            name, content, mimetype = build(pages)
+        except PageError as exc:
+            return self._problem(str(exc), exc.status)
+        except (DocumentError, StatementError, MailError) as exc:
+            return self._problem(str(exc), 422)
+        except Exception as exc:  # noqa: BLE001 - an answer, never a traceback
+            log.exception("fava_ar_extension: document")
+            return self._problem(f"internal error ({exc.__class__.__name__}: {exc})", 200)
+        response = flask.send_file(io.BytesIO(content), mimetype=mimetype,
+                                   as_attachment=not inline, download_name=name, etag=False,
+                                   max_age=0)
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        if mimetype == "text/html":
+            response.headers["Content-Security-Policy"] = DOCUMENT_CSP
+        return response
+
+    def _job(self, pages: Pages) -> Any:
+        try:
+            return pages.analysis.reminder_job(self.today())
+        except DocumentError as exc:
+            raise PageError(pages.t("The reminders cannot be prepared: {message}",
+                                    message=str(exc)), 422) from None
+
+    def _letter(self, fmt: str) -> flask.Response:
+        def build(pages: Pages) -> tuple[str, bytes, str]:
+            key = pages.customer_key()
+            return letter_file(self._job(pages), key, fmt, pages.t)
+        return self._download(build, inline=fmt == "html")
+
+    @extension_endpoint("statement_pdf")
+    def statement_pdf(self) -> Any:
+        """A customer's statement as PDF (``?customer=...&type=...&from=...&to=...``)."""
+        return self._download(lambda pages: (*statement_file(pages.analysis, pages, "pdf"),
+                                             "application/pdf"))
+
+    @extension_endpoint("statement_html")
+    def statement_html(self) -> Any:
+        """A customer's statement as an HTML document (shown in the browser)."""
+        return self._download(lambda pages: (*statement_file(pages.analysis, pages, "html"),
+                                             "text/html"), inline=True)
+
+    @extension_endpoint("statements_zip")
+    def statements_zip(self) -> Any:
+        """The PDF statements of every customer with a balance, in one ZIP."""
+        return self._download(lambda pages: (*statements_archive(pages.analysis, pages),
+                                             "application/zip"))
+
+    @extension_endpoint("reminder_pdf")
+    def reminder_pdf(self) -> Any:
+        """Today's letter to a customer (``?customer=...``) as PDF."""
+        return self._letter("pdf")
+
+    @extension_endpoint("reminder_html")
+    def reminder_html(self) -> Any:
+        """Today's letter to a customer as an HTML document."""
+        return self._letter("html")
+
+    @extension_endpoint("reminder_eml")
+    def reminder_eml(self) -> Any:
+        """Today's letter to a customer as an e-mail (``.eml``, the PDF attached)."""
+        return self._letter("eml")
+
+    def _action(self, channel: str) -> Any:
+        """Send (channel "email") or record (channel "letter") today's letter to the customer
+        the JSON body names; JSON answer (see `fava_ar_extension.reminders_page.act`)."""
+        ui = UI(current_language())
+        t = ui.t
+        request = flask.request
+        try:
+            if not request.is_json:
+                raise ActionError(t("Expected a JSON body naming the customer."), 415)
+            payload = request.get_json(silent=True)
+            key = payload.get("customer") if isinstance(payload, dict) else None
+            if not isinstance(key, str) or not key:
+                raise ActionError(t("Expected a JSON body naming the customer."), 400)
+            with self._record_lock:
+                self.ledger.changed()  # reload: an action just before this one wrote records
+                job = self.analysis().reminder_job(self.today())
+                result = act(job, key, channel, self.ledger.file.insert_entries, t,
+                             self.writing().record_file,
+                             smtp_sender(job) if channel == EMAIL else None)
+            return flask.jsonify(result)
+        except ActionError as exc:
+            return flask.jsonify({"error": str(exc), **exc.extra}), exc.status
+        except DocumentError as exc:
+            return flask.jsonify({"error": t("The letter cannot be made: {message}",
+                                             message=str(exc))}), 422
+        except MailError as exc:
+            return flask.jsonify({"error": t("The e-mail was not sent and nothing was "
+                                             "recorded: {message}", message=str(exc))}), 502
+        except Exception as exc:  # noqa: BLE001 - an answer, never a traceback
+            log.exception("fava_ar_extension: %s action", channel)
+            return flask.jsonify({"error": f"internal error ({exc.__class__.__name__}: {exc})"})
+
+    @extension_endpoint("reminder_send", ["POST"])
+    def reminder_send(self) -> Any:
+        """E-mail today's letter to a customer, then record it (channel "email")."""
+        return self._action(EMAIL)
+
+    @extension_endpoint("reminder_record", ["POST"])
+    def reminder_record(self) -> Any:
+        """Record today's letter to a customer as sent by post (channel "letter")."""
+        return self._action(LETTER)

@@ -33,6 +33,7 @@ from beancount_ar.core.config import config_from_options
 from beancount_ar.core.model import PENALTY, Item
 from beancount_ar.core.money import ZERO
 from beancount_ar.core.report import InvoiceRow, invoice_rows, penalties_posted
+from beancount_ar.render.letters import ReminderJob, prepare_reminders
 
 T = TypeVar("T")
 PLUGIN = "beancount_ar"
@@ -59,6 +60,7 @@ class Analysis:
     def __init__(self, entries: Sequence[Any], options: Mapping[str, Any],
                  cache_size: int = 24) -> None:
         self.entries = entries
+        self.options = options
         self.config, _ = config_from_options(options)
         self.plugin_enabled = any(name == PLUGIN for name, _ in options.get("plugin") or ())
         self.book, self.book_errors = read_book(entries, self.config)
@@ -150,6 +152,13 @@ class Analysis:
             return statements.build_statements(self.settlement(as_of), [customer],
                                                statements.ACTIVITY, first)[0]
         return self._memo(("statement", as_of, customer), compute, large=False)
+
+    def reminder_job(self, as_of: datetime.date) -> ReminderJob:
+        """The reminders as of the date (`beancount_ar.render.letters.prepare_reminders` on the
+        settlement of that date); DocumentError when the company or the reminder settings are
+        missing or malformed (not cached: the page says so until the ledger is fixed)."""
+        return self._memo(("reminders", as_of), lambda: prepare_reminders(
+            self.entries, self.options, as_of, settlement=self.settlement(as_of)), large=False)
 
     def company(self, as_of: datetime.date) -> Company | None:
         return self._memo(("company", as_of), lambda: read_company(self.entries, as_of)[0],

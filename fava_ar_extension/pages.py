@@ -11,6 +11,9 @@ only picks, labels, formats and links. The pages, selected by ``?view=``:
   history with the lettrage, payment behaviour, credit-limit use and risk;
 - ``invoices``: every invoice and instalment with its status, filtered and sorted.
 
+The Statements and Reminders pages are `fava_ar_extension.statements_page` and
+`fava_ar_extension.reminders_page`; the customer pages link to them.
+
 For example, with
 
     2026-01-15 * "Dupont" "Facture" ^F-1
@@ -38,6 +41,7 @@ from beancount_ar.core import aging as aging_lib
 from beancount_ar.core import metrics
 from beancount_ar.core.allocation import DISPUTED, OPEN, OVERDUE, STATUSES
 from beancount_ar.core.money import ZERO
+from beancount_ar.core.reminders import DEFAULT_LEVELS
 from beancount_ar.core.report import InvoiceRow, invoice_row
 from fava_ar_extension.analysis import Analysis, Pick
 from fava_ar_extension.i18n import UI
@@ -366,6 +370,7 @@ class Pages:
                 on_limit = limit is not None and limit.currency == currency
                 rows.append({
                     "customer": key, "name": customer.name, "url": self.customer_url(key),
+                    "statement_url": self.links.view("statements", customer=key),
                     "account": customer.account, "currency": currency or "",
                     "balance": self.cell(profile.balances.get(currency, ZERO), currency or "",
                                          self.links.view("invoices", customer=key,
@@ -466,7 +471,36 @@ class Pages:
             "open_items": [self.invoice_view(row) for row in rows if row.open != 0],
             **self.history_page(key),
             "invoices_url": links.view("invoices", customer=key),
+            "statement_url": links.view("statements", customer=key),
+            "reminders_url": links.view("reminders"),
+            "reminders_sent": self.reminders_sent(key),
         }
+
+    def reminders_sent(self, key: str) -> list[dict[str, Any]]:
+        """The reminders recorded for the customer up to the as-of date (``custom
+        "ar-reminder"``), newest first, one line per letter (its day, level and channel)."""
+        t = self.t
+        names = {level.number: level.name for level in DEFAULT_LEVELS}
+        letters: dict[tuple[datetime.date, int, str], list[Any]] = {}
+        for record in self.book.reminders:
+            if record.customer == key and record.date <= self.scope.as_of:
+                letters.setdefault((record.date, record.level, record.channel),
+                                   []).append(record)
+        out = []
+        for (date, level, channel), records in sorted(letters.items(), key=lambda kv: kv[0],
+                                                      reverse=True):
+            first = records[0].entry
+            meta = first.meta if first is not None else {}
+            out.append({
+                "date": date.isoformat(),
+                "level": t("{number} – {name}", number=level,
+                           name=t(names[level])) if level in names else str(level),
+                "channel": t(channel),
+                "invoices": ", ".join(r.invoice for r in records),
+                "context": self.links.context(first),
+                "source": self.links.source(meta.get("filename"), meta.get("lineno")),
+            })
+        return out
 
     def history_page(self, key: str) -> dict[str, Any]:
         """The customer's activity statement from its first entry (`statements.py`): per

@@ -149,7 +149,7 @@ def template_environment(ledger_dir: str | None) -> jinja2.Environment:
     return env
 
 
-def _template_problem(exc: Exception) -> DocumentError:
+def template_problem(exc: Exception) -> DocumentError:
     name = getattr(exc, "filename", None) or getattr(exc, "name", None) or ""
     line = getattr(exc, "lineno", None)
     where = f" ({name}{':' + str(line) if line else ''})" if name else ""
@@ -163,7 +163,7 @@ def labels(env: jinja2.Environment, language: str) -> Mapping[str, Any]:
         module = env.get_template(f"{language}/labels.html").module
         value = getattr(module, "L", None)
     except jinja2.TemplateError as exc:
-        raise _template_problem(exc) from None
+        raise template_problem(exc) from None
     if not isinstance(value, Mapping):
         raise DocumentError(f"{language}/labels.html must set L to a dict of labels "
                             "({% set L = {...} %})")
@@ -199,7 +199,7 @@ def company_of(entries: Sequence[Any], as_of: datetime.date) -> Company:
     return company
 
 
-def _logo_uri(company: Company, warnings: list[str] | None,
+def logo_uri(company: Company, warnings: list[str] | None,
               ledger_dir: str | None = None) -> str | None:
     """The logo as a data: URI (None, with a warning, when it cannot be read)."""
     path = company.logo_path
@@ -329,7 +329,7 @@ def statement_html(job: StatementJob, statement: Statement, language: str | None
     context = {
         "statement": statement,
         "company": company,
-        "logo": _logo_uri(company, warnings, job.ledger_dir),
+        "logo": logo_uri(company, warnings, job.ledger_dir),
         "payments": payments(statement, company, warnings),
         "lang": language,
         "locale": document_locale(language, company),
@@ -341,7 +341,7 @@ def statement_html(job: StatementJob, statement: Statement, language: str | None
         template = env.select_template([f"{language}/statement.html", "statement.html"])
         return template.render(context)
     except jinja2.TemplateError as exc:
-        raise _template_problem(exc) from None
+        raise template_problem(exc) from None
 
 
 # -- PDF -------------------------------------------------------------------------------------
@@ -377,7 +377,7 @@ def print_css(ledger_dir: str | None) -> str:
     try:
         return template_environment(ledger_dir).get_template("print.css").render()
     except jinja2.TemplateError as exc:
-        raise _template_problem(exc) from None
+        raise template_problem(exc) from None
 
 
 def _base_url(ledger_dir: str | None) -> str:
@@ -450,7 +450,7 @@ def render_statement_pdf(entries: Sequence[Any], options_map: Mapping[str, Any],
     return statement_pdf(job, statement, language, warnings)
 
 
-def _slug(text: str) -> str:
+def slug(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     slug = re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-")
     return slug[:60] or "customer"
@@ -458,7 +458,7 @@ def _slug(text: str) -> str:
 
 def statement_filename(statement: Statement, fmt: str = "pdf") -> str:
     """E.g. ``statement-RestaurantLeZinc-2026-11-23.pdf``."""
-    return f"statement-{_slug(statement.reference)}-{statement.end.isoformat()}.{fmt}"
+    return f"statement-{slug(statement.reference)}-{statement.end.isoformat()}.{fmt}"
 
 
 def _can_spawn() -> bool:

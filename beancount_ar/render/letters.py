@@ -66,18 +66,18 @@ from beancount_ar.mail import MailError, address, build_message, one_line
 from beancount_ar.render.documents import (
     DocumentError,
     Payment,
-    _logo_uri,
-    _slug,
-    _template_problem,
     company_of,
     document_locale,
     html_to_pdf,
     labels,
     ledger_dir_of,
+    logo_uri,
     payments,
     print_css,
+    slug,
     statement_language,
     template_environment,
+    template_problem,
 )
 
 LEVEL_NAMES = ("courtesy", "friendly", "firm", "final")
@@ -272,7 +272,7 @@ def letter_labels(env: jinja2.Environment, language: str) -> dict[str, Any]:
     try:
         module = env.get_template(f"reminders/{language}/labels.html").module
     except jinja2.TemplateError as exc:
-        raise _template_problem(exc) from None
+        raise template_problem(exc) from None
     extra = getattr(module, "L", None)
     if not isinstance(extra, Mapping):
         raise DocumentError(f"reminders/{language}/labels.html must set L to a dict of labels "
@@ -290,7 +290,7 @@ def _context(job: ReminderJob, letter: Letter, env: jinja2.Environment,
         "customer": letter.customer,
         "company": company,
         "settings": job.settings,
-        "logo": _logo_uri(company, warnings),
+        "logo": logo_uri(company, warnings, job.ledger_dir),
         "payments": list(letter.payments),
         "lang": letter.language,
         "locale": document_locale(letter.language, company),
@@ -303,7 +303,7 @@ def _render(env: jinja2.Environment, names: Sequence[str], context: Mapping[str,
     try:
         return env.select_template(list(names)).render(context)
     except jinja2.TemplateError as exc:
-        raise _template_problem(exc) from None
+        raise template_problem(exc) from None
 
 
 def letter_html(job: ReminderJob, reminder: Reminder, language: str | None = None,
@@ -327,7 +327,7 @@ def letter_filename(job: ReminderJob, reminder: Reminder, ext: str = "pdf") -> s
     """E.g. ``reminder-2-firm-RestaurantLeZinc-2026-11-23.pdf``."""
     customer = job.settlement.book.customers[reminder.customer]
     name = customer.name if customer.shared else customer.account.rsplit(":", 1)[-1]
-    return (f"reminder-{reminder.level.number}-{reminder.level.name}-{_slug(name)}-"
+    return (f"reminder-{reminder.level.number}-{reminder.level.name}-{slug(name)}-"
             f"{job.as_of.isoformat()}.{ext}")
 
 
