@@ -23,6 +23,7 @@ from typing import Any
 from beancount.core import data
 
 from beancount_ar.core.allocation import Settlement
+from beancount_ar.core.model import Item
 from beancount_ar.core.money import ZERO, quantum
 
 DEFAULT_BUCKETS = (30, 60, 90)
@@ -52,6 +53,11 @@ def bucket_labels(limits: Sequence[int], by: str = BY_DUE) -> tuple[str, ...]:
         low = limit + 1
     labels.append(f"{limits[-1]}+")
     return tuple(labels)
+
+
+def item_age(item: Item, as_of: datetime.date, by: str = BY_DUE) -> int:
+    """Days past due (by due date) or days since the invoice (by invoice date) on `as_of`."""
+    return (as_of - (item.due if by == BY_DUE else item.date)).days
 
 
 def bucket_index(days: int, limits: Sequence[int], by: str = BY_DUE) -> int:
@@ -132,7 +138,7 @@ def aging(settlement: Settlement, as_of: datetime.date, by: str = BY_DUE,
         item = state.item
         if customers is not None and item.customer not in customers:
             continue
-        days = (as_of - item.due).days if by == BY_DUE else (as_of - item.date).days
+        days = item_age(item, as_of, by)
         row = cells.setdefault((item.customer, item.currency), [_zero(item.currency)] * width)
         row[bucket_index(days, limits, by)] += state.open
     for credit in settlement.unapplied:
