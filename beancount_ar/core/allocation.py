@@ -35,7 +35,7 @@ from bisect import insort
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from beancount_ar.core.book import Book
 from beancount_ar.core.errors import ARError, OverpaymentError
@@ -61,8 +61,7 @@ DISPUTED = "disputed"  # open, and put aside by an ar-dispute directive
 STATUSES = (OPEN, OVERDUE, PAID, CREDITED, WRITTEN_OFF, DISPUTED)
 
 
-@dataclass(frozen=True, slots=True)
-class ItemState:
+class ItemState(NamedTuple):
     """An item and what was applied to it, as of the settlement's date."""
 
     item: Item
@@ -172,6 +171,7 @@ class _Settler:
         left = self.open[item.id] - amount
         self.open[item.id] = left
         if left == 0:
+            # Items are tuples whose first field is a unique id: comparing two stops there.
             self.open_lists[(item.customer, item.currency)].remove(item)
 
     def add_item(self, item: Item) -> None:
@@ -222,10 +222,13 @@ class _Settler:
             numbers.append(ref)
         for link in credit.links:
             numbers.extend(book.by_link.get(link, ()))
+        if not numbers:
+            return [], []
         what = credit.kind.replace("_", " ")
         valid: list[str] = []
         items: list[Item] = []
-        for number in dict.fromkeys(numbers):
+        open_ = self.open
+        for number in (numbers if len(numbers) == 1 else dict.fromkeys(numbers)):
             invoice = book.invoices[number]
             if self.as_of and invoice.date > self.as_of:
                 continue
@@ -241,10 +244,12 @@ class _Settler:
                                    f"invoice it names ({invoice.date}); check both dates")
             else:
                 valid.append(number)
-                for item in (*invoice.items, *book.penalties.get(number, ())):
-                    if self.open.get(item.id, ZERO) > 0:
-                        items.append(item)
-        items.sort(key=_order)
+                items.extend(item for item in invoice.items if open_.get(item.id, ZERO) > 0)
+                if number in book.penalties:
+                    items.extend(item for item in book.penalties[number]
+                                 if open_.get(item.id, ZERO) > 0)
+        if len(items) > 1:
+            items.sort(key=_order)
         return valid, items
 
     def eligible_discount(self, item: Item, date: datetime.date) -> Decimal:

@@ -72,6 +72,7 @@ from beancount_ar.core.terms import (
     parse_terms,
 )
 
+_UNSEEN = object()
 _REF_SPLIT = re.compile(r"[\s,;]+")
 
 COMPUTED = "__ar_computed__"
@@ -342,8 +343,12 @@ class _Reader(_DirectiveReader):
 
     def transaction(self, entry: data.Transaction) -> None:
         rows: list[tuple[data.Posting, str, str, Decimal]] = []
+        accounts = self.accounts
         for posting in entry.postings:
-            shared = self.receivable(posting.account)
+            # The hot loop of the plugin: a plain dict look-up for the accounts seen before.
+            shared = accounts.get(posting.account, _UNSEEN)
+            if shared is _UNSEEN:
+                shared = self.receivable(posting.account)
             if shared is None:
                 continue
             units = posting.units
@@ -368,8 +373,11 @@ class _Reader(_DirectiveReader):
     def invoice(self, entry: data.Transaction, rows: list) -> bool:
         """Record an invoice; False (after reporting why) when it must be read as plain debits."""
         number = str(entry.meta["invoice"]).strip()
-        customers = {row[1] for row in rows}
-        currencies = {row[2] for row in rows}
+        if len(rows) == 1:  # the usual invoice: one receivable posting
+            customers = currencies = ()
+        else:
+            customers = {row[1] for row in rows}
+            currencies = {row[2] for row in rows}
         if not number:
             self.error(entry, "invoice: metadata is empty; give the invoice its number, "
                               "e.g. invoice: \"F-2025-001\"")
@@ -383,7 +391,7 @@ class _Reader(_DirectiveReader):
             self.error(entry, f"{number}: the invoice is in several currencies "
                               f"({', '.join(sorted(currencies))}); make one invoice per currency")
             return False
-        amount = sum((row[3] for row in rows), ZERO)
+        amount = rows[0][3] if len(rows) == 1 else sum((row[3] for row in rows), ZERO)
         if amount <= 0:
             self.error(entry, f"{number}: the invoice does not debit the receivable (amount "
                               f"{amount}); a credit is a credit note: use credit_note: metadata")
@@ -398,7 +406,7 @@ class _Reader(_DirectiveReader):
         currency = rows[0][2]
         items, terms_text, discount_until, discount = self.schedule(
             entry, number, customer, currency, amount)
-        due = max(item.due for item in items)
+        due = items[0].due if len(items) == 1 else max(item.due for item in items)
         if self.legal_limit and terms_text:
             limit = french_legal_limit(entry.date)
             if due > limit:
@@ -489,8 +497,8 @@ class _Reader(_DirectiveReader):
         booked: dict[str, Decimal] = {}
         if credit_note is not None:
             kind = CREDIT_NOTE
-        else:
-            others = [p for p in entry.postings if self.receivable(p.account) is None]
+        elif config.writeoff_account or config.discount_account:
+            others = [p for p in entry.postings if self.accounts.get(p.account) is None]
             accounts = {p.account for p in others}
             if config.writeoff_account and config.writeoff_account in accounts:
                 kind = WRITEOFF
@@ -502,7 +510,7 @@ class _Reader(_DirectiveReader):
                 if accounts == {config.discount_account}:
                     kind = DISCOUNT
                     booked = {}
-        txn_refs = split_refs(meta.get("invoice"))
+        txn_refs = split_refs(meta["invoice"]) if "invoice" in meta else ()
         penalty_of = None
         if PENALTY_TAG in (entry.tags or ()):
             penalty_of = next((ref for ref in txn_refs + links if ref in self.invoices), None)

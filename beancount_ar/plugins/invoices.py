@@ -102,19 +102,17 @@ def _ar_invoices(entries: list, options_map: dict[str, Any], config_text: str | 
 
     states = {state.item.id: state for state in settlement.items}
     posted = {p.item.id: p for p in settlement.pending_discounts} if config.discount_account else {}
-    added = {id(invoice.entry): invoice_meta(invoice, states, posted)
-             for invoice in book.invoices.values()}
-    out = []
-    customs = []
-    for entry in entries:
-        if isinstance(entry, data.Custom):
-            customs.append(entry)
-        extra = added.get(id(entry))
-        if extra is not None:
-            if "due" in entry.meta and not entry.meta.get(COMPUTED):
-                extra = {k: v for k, v in extra.items() if k not in ("due", COMPUTED)}
-            entry = entry._replace(meta={**entry.meta, **extra})
-        out.append(entry)
+    # The computed metadata go into each invoice's own metadata dict: the entries are this load's
+    # (the files are never touched), and copying 100,000 transactions would cost more than the
+    # rest of the plugin's output.
+    for invoice in book.invoices.values():
+        meta = invoice.entry.meta
+        extra = invoice_meta(invoice, states, posted)
+        if "due" in meta and not meta.get(COMPUTED):  # the user's own due date stays
+            del extra["due"], extra[COMPUTED]
+        meta.update(extra)
+    out = list(entries)
+    customs = [entry for entry in entries if isinstance(entry, data.Custom)]
 
     # The company and reminder directives are checked here so that bean-check and Fava's Errors
     # page show their mistakes, not only the statement or reminder that needs them.
