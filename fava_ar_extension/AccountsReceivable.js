@@ -8,8 +8,15 @@
  *   the cells' `data-value`, "text" their text). A paginated table (`data-ar-complete="false"`)
  *   is sorted by the server instead: its headers are links that Fava's router follows.
  * - `<input data-ar-search="table-id">` hides the rows of that table without the text typed.
- * - `<select data-ar-param="status">` reloads the page with that query parameter, keeping
- *   Fava's filters (time, account...) as they are in the URL.
+ * - `<select data-ar-param="status">` (or `<input data-ar-param="from" type="date">`) reloads the
+ *   page with that query parameter, keeping Fava's filters (time, account...) as in the URL.
+ * - `<iframe data-ar-preview>` (a document shown as it prints: a sandboxed frame without
+ *   scripts) grows to the height of its document.
+ * - `<button data-ar-post="URL" data-customer="KEY">` POSTs `{"customer": KEY}` as JSON to URL
+ *   (send a reminder, mark it as sent), says the answer beside it, then reloads the page with
+ *   `recorded=KEY`. Fava answers 401 when it runs read-only: the button says so. The button
+ *   stays disabled while the request runs, against double clicks (the server refuses a second
+ *   record of the same letter anyway).
  */
 
 /**
@@ -125,8 +132,11 @@ function wireSearch(root) {
 
 /** @param {HTMLElement} root */
 function wireFilters(root) {
-  for (const select of root.querySelectorAll("select[data-ar-param]")) {
-    if (!(select instanceof HTMLSelectElement)) {
+  for (const select of root.querySelectorAll("[data-ar-param]")) {
+    if (
+      !(select instanceof HTMLSelectElement) &&
+      !(select instanceof HTMLInputElement)
+    ) {
       continue;
     }
     select.addEventListener("change", () => {
@@ -143,6 +153,115 @@ function wireFilters(root) {
   }
 }
 
+/** @param {HTMLElement} root */
+function wirePreviews(root) {
+  for (const frame of root.querySelectorAll("iframe[data-ar-preview]")) {
+    if (!(frame instanceof HTMLIFrameElement)) {
+      continue;
+    }
+    const fit = () => {
+      const doc = frame.contentDocument;
+      if (doc?.documentElement) {
+        frame.style.height = `${doc.documentElement.scrollHeight + 8}px`;
+      }
+    };
+    frame.addEventListener("load", fit);
+    if (frame.contentDocument?.readyState === "complete") {
+      fit();
+    }
+  }
+}
+
+/**
+ * @param {HTMLElement} element
+ * @param {string} text
+ * @param {boolean} bad
+ */
+function say(element, text, bad) {
+  element.textContent = text;
+  element.classList.toggle("ar-bad", bad);
+  element.classList.toggle("ar-ok", !bad);
+}
+
+/**
+ * POST the button's action, say the answer, reload the page when it succeeded.
+ * @param {HTMLElement} root
+ * @param {HTMLButtonElement} button
+ */
+async function post(root, button) {
+  const confirmation = button.dataset.arConfirm;
+  if (confirmation && !window.confirm(confirmation)) {
+    return;
+  }
+  const cell = button.parentElement;
+  const buttons = cell ? Array.from(cell.querySelectorAll("button")) : [button];
+  const status =
+    cell?.querySelector(".ar-action-status") ?? document.createElement("span");
+  const texts = root.querySelector(".ar-reminders");
+  const text = (/** @type {string} */ name) =>
+    texts instanceof HTMLElement ? (texts.dataset[name] ?? "") : "";
+  const customer = button.dataset.customer ?? "";
+  for (const other of buttons) {
+    other.disabled = true;
+  }
+  status.classList.remove("ar-bad", "ar-ok");
+  status.textContent = text("arBusyText");
+  /** @type {Response} */
+  let response;
+  try {
+    response = await fetch(button.dataset.arPost ?? "", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify({ customer }),
+    });
+  } catch {
+    say(status, text("arNetworkText"), true);
+    return;
+  }
+  if (response.status === 401) {
+    say(status, text("arReadOnlyText"), true);
+    return;
+  }
+  /** @type {{ok?: boolean, message?: string, error?: string}} */
+  let answer;
+  try {
+    answer = await response.json();
+  } catch {
+    answer = { error: `${response.status} ${response.statusText}` };
+  }
+  if (!response.ok || answer.error || !answer.ok) {
+    say(status, answer.error ?? `${response.status} ${response.statusText}`, true);
+    if (response.status !== 409) {
+      for (const other of buttons) {
+        other.disabled = false;
+      }
+    }
+    return;
+  }
+  say(status, answer.message ?? "", false);
+  const url = new URL(window.location.href);
+  url.searchParams.set("recorded", customer);
+  url.searchParams.delete("preview");
+  navigate(url.toString());
+}
+
+/** @param {HTMLElement} root */
+function wireActions(root) {
+  for (const button of root.querySelectorAll("button[data-ar-post]")) {
+    if (!(button instanceof HTMLButtonElement) || !button.dataset.arPost) {
+      continue;
+    }
+    button.addEventListener("click", (event) => {
+      event.preventDefault();
+      if (!button.disabled) {
+        post(root, button).catch((error) => {
+          console.error(error);
+        });
+      }
+    });
+  }
+}
+
 export default {
   onExtensionPageLoad() {
     const root = document.querySelector(".ar");
@@ -152,5 +271,7 @@ export default {
     wireSorting(root);
     wireSearch(root);
     wireFilters(root);
+    wirePreviews(root);
+    wireActions(root);
   },
 };

@@ -47,6 +47,7 @@ from markupsafe import escape
 from beancount_ar.core.statements import StatementError
 from beancount_ar.mail import MailError
 from beancount_ar.render.documents import DocumentError
+from beancount_ar.render.letters import ReminderJob
 from fava_ar_extension.analysis import Analysis
 from fava_ar_extension.i18n import UI
 from fava_ar_extension.pages import VIEWS, Links, PageError, Pages, Scope
@@ -54,6 +55,7 @@ from fava_ar_extension.reminders_page import (
     EMAIL,
     LETTER,
     ActionError,
+    Pending,
     Writing,
     act,
     letter_file,
@@ -123,6 +125,7 @@ class AccountsReceivable(FavaExtensionBase):
         self.today: Callable[[], datetime.date] = datetime.date.today
         self._lock = threading.Lock()
         self._record_lock = threading.Lock()  # one action (send, record) at a time
+        self._pending = Pending()  # what actions did that the loaded ledger may not show yet
         self._analysis: Analysis | None = None
         self._templates_compiled = False
 
@@ -394,7 +397,7 @@ class AccountsReceivable(FavaExtensionBase):
             response.headers["Content-Security-Policy"] = DOCUMENT_CSP
         return response
 
-    def _job(self, pages: Pages) -> Any:
+    def _job(self, pages: Pages) -> ReminderJob:
         try:
             return pages.analysis.reminder_job(self.today())
         except DocumentError as exc:
@@ -458,7 +461,7 @@ class AccountsReceivable(FavaExtensionBase):
                 job = self.analysis().reminder_job(self.today())
                 result = act(job, key, channel, self.ledger.file.insert_entries, t,
                              self.writing().record_file,
-                             smtp_sender(job) if channel == EMAIL else None)
+                             smtp_sender(job) if channel == EMAIL else None, self._pending)
             return flask.jsonify(result)
         except ActionError as exc:
             return flask.jsonify({"error": str(exc), **exc.extra}), exc.status

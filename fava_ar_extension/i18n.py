@@ -252,6 +252,156 @@ FR: dict[str, str] = {
     "Totals of the filtered rows, per currency": "Totaux des lignes filtrées, par devise",
     "Remove the filters": "Retirer les filtres",
     "JSON": "JSON",
+    # navigation, customer page: documents
+    "Statements": "Relevés",
+    "Reminders": "Relances",
+    "Statement": "Relevé",
+    "Statement of {name}": "Relevé de {name}",
+    "Reminders sent": "Relances envoyées",
+    "No reminder recorded.": "Aucune relance enregistrée.",
+    "Level": "Niveau",
+    "level": "niveau",
+    "Channel": "Envoi",
+    "{number} – {name}": "{number} – {name}",
+    "courtesy": "courtoisie",
+    "friendly": "amicale",
+    "firm": "ferme",
+    "final": "mise en demeure",
+    "email": "e-mail",
+    "letter": "courrier",
+    "registered": "recommandé",
+    # statements
+    "Statements of account": "Relevés de compte",
+    "Choose a customer": "Choisissez un client",
+    "Type": "Type",
+    "From": "Du",
+    "To": "Au",
+    "Activity (balance forward)": "Mouvements (report de solde)",
+    "Activity from {begin} to {end}": "Mouvements du {begin} au {end}",
+    "Open items on {date}": "Pièces ouvertes au {date}",
+    "An open-items statement has no period.":
+        "Un relevé des pièces ouvertes n'a pas de période.",
+    "The customer's language": "La langue du client",
+    "The period defaults to Fava's time filter, else the 12 months to today.":
+        "La période est par défaut celle du filtre de période de Fava, sinon les 12 mois "
+        "jusqu'à aujourd'hui.",
+    "Download the PDF": "Télécharger le PDF",
+    "Open the HTML in a new tab": "Ouvrir le HTML dans un nouvel onglet",
+    "Customer page": "Fiche client",
+    "The statement cannot be made: {message}": "Le relevé ne peut pas être établi : {message}",
+    "Previews are hidden in incognito mode.": "Les aperçus sont masqués en mode incognito.",
+    "Customers with a balance on {date}": "Clients ayant un solde au {date}",
+    "Download the {count} statements (ZIP of PDFs)":
+        "Télécharger les {count} relevés (ZIP de PDF)",
+    "One PDF per customer; this takes a few seconds.":
+        "Un PDF par client ; cela prend quelques secondes.",
+    "statement": "relevé",
+    "No customer has a balance on {date}.": "Aucun client n'a de solde au {date}.",
+    "No customer has a balance on {date}: there is no statement to send.":
+        "Aucun client n'a de solde au {date} : il n'y a pas de relevé à envoyer.",
+    "Unknown statement type “{type}”; accepted: {accepted}.":
+        "Type de relevé inconnu « {type} » ; acceptés : {accepted}.",
+    "Unknown language “{language}”; accepted: {accepted}.":
+        "Langue inconnue « {language} » ; acceptées : {accepted}.",
+    "The period starts on {begin}, after its end {end}.":
+        "La période commence le {begin}, après sa fin le {end}.",
+    "This document cannot be made": "Ce document ne peut pas être établi",
+    "Back to the receivables": "Retour aux créances clients",
+    # reminders
+    "as of {date} (today: Fava's time filter does not apply)":
+        "au {date} (aujourd'hui : le filtre de période de Fava ne s'applique pas)",
+    "Fava runs in read-only mode: letters can be previewed and downloaded, but not sent or "
+    "recorded from here.":
+        "Fava est en lecture seule : les lettres peuvent être prévisualisées et téléchargées, "
+        "mais pas envoyées ni enregistrées d'ici.",
+    "Fava runs in read-only mode: it refuses to send or record anything. Download the letter, "
+    "send it yourself, and record it with bean-ar remind or in the ledger.":
+        "Fava est en lecture seule : il refuse d'envoyer ou d'enregistrer quoi que ce soit. "
+        "Téléchargez la lettre, envoyez-la vous-même et enregistrez-la avec bean-ar remind ou "
+        "dans le grand livre.",
+    "Fava runs in read-only mode.": "Fava est en lecture seule.",
+    "Working…": "En cours…",
+    "Fava could not be reached: nothing is known to have been sent or recorded; reload the "
+    "page to see.":
+        "Fava n'a pas pu être joint : rien n'est connu comme envoyé ou enregistré ; rechargez "
+        "la page pour le voir.",
+    "Records (custom \"ar-reminder\") are appended to {file}, the file where Fava inserts "
+    "entries (its default-file option, else the main file).":
+        "Les enregistrements (custom \"ar-reminder\") sont ajoutés à {file}, le fichier où Fava "
+        "insère les écritures (son option default-file, sinon le fichier principal).",
+    "Mail server: {server}.": "Serveur de messagerie : {server}.",
+    "No mail server: set smtp_host in the custom \"ar-reminders\" directive to send from "
+    "here.":
+        "Pas de serveur de messagerie : indiquez smtp_host dans la directive custom "
+        "\"ar-reminders\" pour envoyer d'ici.",
+    "Letter to {name}": "Lettre à {name}",
+    "Close the preview": "Fermer l'aperçu",
+    "To send today": "À envoyer aujourd'hui",
+    "Actions": "Actions",
+    "Recipient": "Destinataire",
+    "Punctual payer": "Bon payeur",
+    "Regular payer": "Payeur régulier",
+    "Late payer": "Mauvais payeur",
+    "last reminder {date}": "dernière relance le {date}",
+    "no e-mail address": "pas d'adresse e-mail",
+    "preview": "aperçu",
+    "Send": "Envoyer",
+    "Mark as sent": "Marquer comme envoyée",
+    "Record it as sent by post (channel letter), without e-mailing it.":
+        "L'enregistrer comme envoyée par courrier (envoi letter), sans l'envoyer par e-mail.",
+    "Send the letter to {name} ({to}) by e-mail now, and record it?":
+        "Envoyer maintenant la lettre à {name} ({to}) par e-mail, et l'enregistrer ?",
+    "Nothing to send today.": "Rien à envoyer aujourd'hui.",
+    "Held by the minimum spacing": "Retenues par l'espacement minimal",
+    "{days} days between two reminders to a customer":
+        "{days} jours entre deux relances à un client",
+    "Last reminder": "Dernière relance",
+    "Due on": "À envoyer le",
+    "Courtesy reminders coming up": "Relances de courtoisie à venir",
+    "next {days} days": "dans les {days} prochains jours",
+    "Skipped": "Écartées",
+    "all invoices": "toutes les factures",
+    "Recorded today": "Enregistrées aujourd'hui",
+    "The reminder policy": "La politique de relance",
+    "{days:+d} days": "{days:+d} jours",
+    "Days from the due date (negative: before it). At least {days} days between two "
+    "reminders to a customer; an invoice never skips a level; one letter per customer at the "
+    "level of its most overdue invoice; nothing for an invoice in dispute, under a payment "
+    "plan that is kept, or for a customer with reminders: FALSE.":
+        "Jours depuis l'échéance (négatif : avant). Au moins {days} jours entre deux relances "
+        "à un client ; une facture ne saute jamais un niveau ; une lettre par client, au niveau "
+        "de sa facture la plus en retard ; rien pour une facture en litige, sous un échéancier "
+        "respecté, ni pour un client marqué reminders: FALSE.",
+    "The policy in full": "La politique en détail",
+    "{days} days late": "{days} jours de retard",
+    "due today": "échue aujourd'hui",
+    "due in {days} days": "échue dans {days} jours",
+    "No reminder for {name} today: nothing of theirs is due for one.":
+        "Pas de relance pour {name} aujourd'hui : rien de ce client n'en appelle une.",
+    "The reminders cannot be prepared: {message}":
+        "Les relances ne peuvent pas être préparées : {message}",
+    "Recorded for {name} on {date}: {invoices} (level {level}, {channel}), in {file}.":
+        "Enregistrée pour {name} le {date} : {invoices} (niveau {level}, {channel}), dans "
+        "{file}.",
+    "Expected a JSON body naming the customer.": "Attendu : un corps JSON nommant le client.",
+    "Already recorded today for {name}: {invoices} (level {level}, {channel}). Nothing was "
+    "sent or recorded again.":
+        "Déjà enregistrée aujourd'hui pour {name} : {invoices} (niveau {level}, {channel}). "
+        "Rien n'a été envoyé ni enregistré de nouveau.",
+    "The letter to {name} is held by the minimum spacing between two reminders until {date}.":
+        "La lettre à {name} est retenue par l'espacement minimal entre deux relances jusqu'au "
+        "{date}.",
+    "The e-mail was sent to {to}, but the record could not be written":
+        "L'e-mail a été envoyé à {to}, mais l'enregistrement n'a pas pu être écrit",
+    "The record could not be written": "L'enregistrement n'a pas pu être écrit",
+    "Add these lines to the ledger by hand:": "Ajoutez ces lignes au grand livre à la main :",
+    "Sent to {to} and recorded in {file}: {invoices}.":
+        "Envoyée à {to} et enregistrée dans {file} : {invoices}.",
+    "Recorded as sent by post in {file}: {invoices}.":
+        "Enregistrée comme envoyée par courrier dans {file} : {invoices}.",
+    "The letter cannot be made: {message}": "La lettre ne peut pas être établie : {message}",
+    "The e-mail was not sent and nothing was recorded: {message}":
+        "L'e-mail n'a pas été envoyé et rien n'a été enregistré : {message}",
 }
 
 
