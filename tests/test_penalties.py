@@ -401,7 +401,7 @@ def test_indemnity_per_late_instalment():
     assert rows["2/2"].penalties == D("3.53") + 40
 
 
-def test_a_payment_naming_the_invoice_pays_its_penalties_before_a_later_instalment():
+def test_a_payment_of_exactly_the_invoice_settles_it_and_leaves_the_charges_open():
     # The core's matching: the 1000.00 pays instalment 1, then its penalties (due at their
     # dates), then instalment 2, which is left short by them and becomes late in turn.
     entries, errors, options = load("""
@@ -416,12 +416,16 @@ def test_a_payment_naming_the_invoice_pays_its_penalties_before_a_later_instalme
 """, "as_of='2025-03-31'")
     assert errors == []
     # instalment 1: 300.00 late 16 days (1.73) + 40, charged at 01-31; paid 02-10 (10 more days:
-    # 2.81 to date) with the 41.73 charged; instalment 2 is then 41.73 short after 02-14.
+    # 1.08 more). The 1000.00 is exactly the invoice: it settles both instalments (the customer's
+    # intent) and the 42.81 of charges stay open; instalment 2 is never late.
     assert [(e.meta["instalment"], str(e.date)) for e in generated(entries)] == [
-        (1, "2025-01-31"), (1, "2025-02-10"), (2, "2025-02-28"), (2, "2025-03-31")]
+        (1, "2025-01-31"), (1, "2025-02-10")]
     day = datetime.date(2025, 3, 31)
-    rows = {r.instalment: r for r in invoice_rows(subledger(entries, options, day), day)}
-    assert rows["2/2"].open == D("41.73") + D("1.08")  # short by the penalties charged by 02-10
+    settlement = subledger(entries, options, day)
+    rows = {r.instalment: r for r in invoice_rows(settlement, day)}
+    assert rows["1/2"].status == rows["2/2"].status == "paid"
+    assert rows["1/2"].penalties == D("42.81")
+    assert sum(s.open for s in settlement.items) == D("42.81")
 
 
 def test_credit_note_cancelling_the_invoice_gives_nothing():

@@ -33,7 +33,7 @@ def due(text: str, invoice_date: date = JAN15) -> date:
     return terms.max_due(invoice_date)
 
 
-# --- the table of docs/conventions.md and receivables.md section 1 (invoice 2025-01-15) --------
+# --- the terms table of the README and receivables.md section 1 (invoice 2025-01-15) --------
 
 TABLE = [
     ("net 30", date(2025, 2, 14)),

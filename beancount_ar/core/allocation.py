@@ -3,12 +3,15 @@
 `settle` replays the subledger in date order up to an as-of date. Each credit is applied:
 
 1. to the invoices it names - by a link it shares with them or by ``invoice:`` metadata on its
-   receivable posting - instalments in due-date order;
+   receivable posting - instalments and late-payment charges in due-date order (a credit of
+   exactly what the invoices themselves owe settles them and leaves the charges open);
 2. else to the customer's oldest open items (by due date, then date) in the same currency;
-3. what is left is an unapplied credit of the customer. A later non-invoice debit (a refund)
-   uses it up first; at the as-of date, unapplied credits are set against the open items
-   (``netted`` allocations), so that open items minus unapplied credits always equal the
-   receivable balance.
+3. what is left is an unapplied credit of the customer, set against its oldest open items as
+   soon as there are any (``netted`` allocations: a customer who deducts an overpayment from
+   the next invoice owes nothing more). A netted allocation is soft: a later credit that names
+   the invoice takes it back, and the credit goes on to the next open item. So open items
+   minus unapplied credits always equal the receivable balance, and unapplied credits remain
+   only while nothing is open.
 
 An early-payment discount is taken when a payment inside the window is exactly the open amount
 minus the discount of a run of untouched items (the invoices it names, or the oldest ones):
@@ -41,7 +44,6 @@ from beancount_ar.core.book import Book
 from beancount_ar.core.errors import ARError, OverpaymentError
 from beancount_ar.core.model import (
     CREDIT_NOTE,
-    DEBIT,
     DISCOUNT,
     PAYMENT,
     WRITEOFF,
@@ -152,6 +154,7 @@ class _Settler:
         self.pending: dict[int, PendingDiscount] = {}
         self.discount_first: dict[int, Item] = {}
         self.allocations: list[Allocation] = []
+        self.released: set[int] = set()  # id() of soft allocations taken back
         self.errors: list[ARError] = []
 
     def error(self, credit: Credit, kind_or_message: Any, message: str | None = None) -> None:
@@ -180,15 +183,8 @@ class _Settler:
         self.allocs[item.id] = []
         key = (item.customer, item.currency)
         insort(self.open_lists.setdefault(key, []), item, key=_order)
-        if item.kind == DEBIT:  # a refund or reversal first uses up unapplied credits
-            for entry in self.unapplied.get(key, []):
-                if self.open[item.id] == 0:
-                    break
-                amount = min(entry[1], self.open[item.id])
-                if amount > 0:
-                    self.allocate(entry[0], item, amount, entry[0].kind, item.date)
-                    entry[1] -= amount
-            self.unapplied[key] = [e for e in self.unapplied.get(key, []) if e[1] > 0]
+        if key in self.unapplied:
+            self.net_unapplied(key)
 
     def spread(self, credit: Credit, pool: list[Item], amount: Decimal, kind: str) -> Decimal:
         """Apply `amount` to the items of `pool` in order; return what is left."""
@@ -208,10 +204,60 @@ class _Settler:
             self.unapplied.setdefault((credit.customer, credit.currency), []).append(
                 [credit, amount])
 
+    def net_unapplied(self, key: tuple[str, str]) -> None:
+        """Set the customer's unapplied credits against its oldest open items.
+
+        These allocations are *soft* (``netted``): a later credit naming the invoice takes them
+        back (`release`), so a customer who deducts an overpayment from the next invoice and
+        one who pays that invoice in full are both read right."""
+        credits = self.unapplied.get(key)
+        items = self.open_lists.get(key)
+        if not credits or not items:
+            return
+        for entry in credits:
+            for item in list(items):
+                if entry[1] == 0:
+                    break
+                if item.id in self.pending:  # its rest is a discount the plugin posts
+                    continue
+                applied = min(entry[1], self.open[item.id])
+                self.allocate(entry[0], item, applied, entry[0].kind,
+                              max(entry[0].date, item.date), netted=True)
+                entry[1] -= applied
+        remaining = [e for e in credits if e[1] > 0]
+        if remaining:
+            self.unapplied[key] = remaining
+        else:
+            del self.unapplied[key]
+
+    def release(self, credit: Credit, numbers: list[str]) -> None:
+        """Take back the soft allocations on the invoices a credit names, to unapplied."""
+        key = (credit.customer, credit.currency)
+        book = self.book
+        for number in numbers:
+            for item in (*book.invoices[number].items, *book.penalties.get(number, ())):
+                allocations = self.allocs.get(item.id)
+                if not allocations or not any(a.netted for a in allocations):
+                    continue
+                soft = [a for a in allocations if a.netted]
+                self.allocs[item.id] = [a for a in allocations if not a.netted]
+                if self.open[item.id] == 0:
+                    insort(self.open_lists[key], item, key=_order)
+                for allocation in soft:
+                    self.released.add(id(allocation))
+                    self.open[item.id] += allocation.amount
+                    credits = self.unapplied.setdefault(key, [])
+                    entry = next((e for e in credits if e[0] is allocation.credit), None)
+                    if entry is None:
+                        credits.append([allocation.credit, allocation.amount])
+                        credits.sort(key=lambda e: (e[0].date, e[0].id))
+                    else:
+                        entry[1] += allocation.amount
+
     # -- matching ----------------------------------------------------------------------------
 
-    def named_items(self, credit: Credit) -> tuple[list[str], list[Item]]:
-        """The invoices the credit names, and their open items in due order."""
+    def named_invoices(self, credit: Credit) -> list[str]:
+        """The invoices the credit names (reporting the names that cannot be right)."""
         book = self.book
         numbers: list[str] = []
         for ref in credit.refs:
@@ -223,11 +269,9 @@ class _Settler:
         for link in credit.links:
             numbers.extend(book.by_link.get(link, ()))
         if not numbers:
-            return [], []
+            return []
         what = credit.kind.replace("_", " ")
         valid: list[str] = []
-        items: list[Item] = []
-        open_ = self.open
         for number in (numbers if len(numbers) == 1 else dict.fromkeys(numbers)):
             invoice = book.invoices[number]
             if self.as_of and invoice.date > self.as_of:
@@ -244,20 +288,35 @@ class _Settler:
                                    f"invoice it names ({invoice.date}); check both dates")
             else:
                 valid.append(number)
-                items.extend(item for item in invoice.items if open_.get(item.id, ZERO) > 0)
-                if number in book.penalties:
-                    items.extend(item for item in book.penalties[number]
-                                 if open_.get(item.id, ZERO) > 0)
+        return valid
+
+    def open_items_of(self, numbers: list[str], amount: Decimal) -> list[Item]:
+        """The open items of these invoices and their late-payment charges, in due order.
+
+        A credit of exactly what the invoices themselves still owe settles them and leaves the
+        charges open: that is what the customer meant."""
+        open_ = self.open
+        book = self.book
+        items: list[Item] = []
+        charges: list[Item] = []
+        for number in numbers:
+            items.extend(item for item in book.invoices[number].items
+                         if open_.get(item.id, ZERO) > 0)
+            if number in book.penalties:
+                charges.extend(item for item in book.penalties[number]
+                               if open_.get(item.id, ZERO) > 0)
+        if charges and amount != sum((open_[item.id] for item in items), ZERO):
+            items.extend(charges)
         if len(items) > 1:
             items.sort(key=_order)
-        return valid, items
+        return items
 
     def eligible_discount(self, item: Item, date: datetime.date) -> Decimal:
         if (
             item.discount > 0
             and item.discount_until is not None
             and date <= item.discount_until
-            and self.open[item.id] == item.amount
+            and not any(not a.netted for a in self.allocs[item.id])
             and item.id not in self.discount_first
         ):
             return item.discount
@@ -281,12 +340,21 @@ class _Settler:
         return None
 
     def credit(self, credit: Credit) -> None:
-        named, pool = self.named_items(credit)
-        if not named:
-            pool = list(self.open_lists.get((credit.customer, credit.currency), ()))
+        key = (credit.customer, credit.currency)
+        named = self.named_invoices(credit)
+        if named:
+            self.release(credit, named)
+            pool = self.open_items_of(named, credit.amount - credit.discount)
+        else:
+            pool = list(self.open_lists.get(key, ()))
         if credit.kind == DISCOUNT:
             self.discount_credit(credit, pool)
-            return
+        else:
+            self.settle_credit(credit, named, pool)
+        if key in self.unapplied:
+            self.net_unapplied(key)
+
+    def settle_credit(self, credit: Credit, named: list[str], pool: list[Item]) -> None:
         amount = credit.amount - credit.discount
         booked = credit.discount
         if credit.kind == PAYMENT:
@@ -353,21 +421,6 @@ class _Settler:
                                               f"invoice was not paid in full by {until}, the "
                                               "end of its discount window")
 
-    def net(self) -> None:
-        for key, credits in self.unapplied.items():
-            items = self.open_lists.get(key)
-            if not items:
-                continue
-            for entry in credits:
-                for item in list(items):
-                    if entry[1] == 0:
-                        break
-                    applied = min(entry[1], self.open[item.id])
-                    self.allocate(entry[0], item, applied, entry[0].kind,
-                                  max(entry[0].date, item.date), netted=True)
-                    entry[1] -= applied
-            self.unapplied[key] = [e for e in credits if e[1] > 0]
-
     def result(self) -> Settlement:
         return Settlement(
             as_of=self.as_of,
@@ -376,17 +429,15 @@ class _Settler:
                         for item in self.items),
             unapplied=tuple(Unapplied(c, a) for credits in self.unapplied.values()
                             for c, a in credits),
-            allocations=tuple(self.allocations),
+            allocations=tuple(a for a in self.allocations if id(a) not in self.released)
+            if self.released else tuple(self.allocations),
             pending_discounts=tuple(self.pending.values()),
             errors=tuple(self.errors),
         )
 
 
-def settle(book: Book, as_of: datetime.date | None = None, net: bool = True) -> Settlement:
-    """Replay the subledger up to `as_of` (everything when None); see the module docstring.
-
-    With `net`, unapplied credits are set against open items at the end.
-    """
+def settle(book: Book, as_of: datetime.date | None = None) -> Settlement:
+    """Replay the subledger up to `as_of` (everything when None); see the module docstring."""
     settler = _Settler(book, as_of)
     for event in book.events:
         if as_of is not None and event.date > as_of:
@@ -396,8 +447,6 @@ def settle(book: Book, as_of: datetime.date | None = None, net: bool = True) -> 
         else:
             settler.credit(event)
     settler.check_early_discounts()
-    if net:
-        settler.net()
     return settler.result()
 
 

@@ -24,7 +24,7 @@ from beancount_ar.core.terms import TermsError, parse_terms
 
 @dataclass(frozen=True, slots=True)
 class ArConfig:
-    """Settings of the invoice plugin (see docs/conventions.md)."""
+    """Settings of the invoice plugin (see the README, "Ledger conventions")."""
 
     receivable_root: str = "Assets:Receivable"
     default_terms: str = "net 30"
