@@ -85,6 +85,25 @@ WORKED = """
 # -- the worked example of receivables.md section 2 -----------------------------------------
 
 
+DISPUTE = """
+2025-07-01 custom "ar-dispute" "F-1" "goods damaged"
+2025-07-11 custom "ar-dispute-resolved" "F-1" "replaced"
+"""
+
+
+def test_a_dispute_suspends_interest_when_configured():
+    # Interest runs 06-21..06-30 (10 days at 13.15 %: 36.0274) and, after the dispute,
+    # 07-11..07-20 (10 days at 12.15 %: 33.2877): 69.3151, so 69.32 + 40 in all.
+    entries, errors, _ = load(WORKED + DISPUTE, "suspend_disputes=True")
+    assert errors == []
+    assert sum(number for _, number in amounts(entries)) == D("69.32") + D("40.00")
+    assert "x 10/365 (2025-07-11..2025-07-20)" in generated(entries)[-1].narration
+    # without the option, the dispute changes nothing
+    entries, errors, _ = load(WORKED + DISPUTE)
+    assert sum(number for _, number in amounts(entries)) == D("102.60") + D("40.00")
+
+
+
 def test_worked_example_102_60_interest_and_40_indemnity():
     entries, errors, _ = load(WORKED)
     assert errors == []

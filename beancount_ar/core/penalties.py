@@ -139,6 +139,7 @@ class PenaltyConfig:
     as_of: datetime.date | None = None  # None: today
     day_count: str = "365"  # "365", or "actual" (366 in leap years)
     schedule: str = MONTH_END
+    suspend_disputes: bool = False  # no interest runs while an invoice is in dispute
 
     @property
     def regime_rules(self) -> Regime:
@@ -265,6 +266,7 @@ PENALTY_CHECKS: dict[str, Checker] = {
     "as_of": _as_of,
     "day_count": _choice("365", 365, "actual"),
     "schedule": _choice(*SCHEDULES),
+    "suspend_disputes": _bool,
 }
 
 EXAMPLE = "\"{'regime': 'FR', 'account': 'Income:Penalties'}\""
@@ -326,6 +328,7 @@ def parse_penalty_config(text: str | None, what: str = "plugin beancount_ar.pena
         as_of=datetime.date.fromisoformat(good["as_of"]) if good.get("as_of") else None,
         day_count="actual" if good.get("day_count") == "actual" else "365",
         schedule=good.get("schedule", MONTH_END),
+        suspend_disputes=good.get("suspend_disputes", False),
     ), problems
 
 
@@ -528,14 +531,16 @@ def _boundaries(first: datetime.date, last: datetime.date) -> Iterable[datetime.
 def interest_segments(amount: Decimal, start: datetime.date,
                       payments: Sequence[tuple[datetime.date, Decimal]],
                       until: datetime.date, quote: Callable[[datetime.date], Quote | Missing],
-                      actual_days: bool = False, cuts: Iterable[datetime.date] = ()
+                      actual_days: bool = False, cuts: Iterable[datetime.date] = (),
+                      suspended: Sequence[tuple[datetime.date, datetime.date | None]] = ()
                       ) -> tuple[list[Segment], Missing | None]:
     """The late days start+1..until split into segments of constant base, rate and day count.
 
     `payments` are (date, amount) reductions of the debt (payments, credit notes...): an amount
     paid on day P stops bearing interest after day P. `quote(day)` gives the rate of a day; the
     first day it cannot give ends the segments and is returned as Missing. `cuts` are extra days
-    after which a segment ends (the dates of the entries that charge the interest)."""
+    after which a segment ends (the dates of the entries that charge the interest). `suspended`
+    are (first day, day it ends or None) spans in which no interest runs (a dispute)."""
     first = start + ONE_DAY
     if first > until:
         return [], None
@@ -546,6 +551,10 @@ def interest_segments(amount: Decimal, start: datetime.date,
     for day in cuts:
         if first < day + ONE_DAY <= until:
             breaks.add(day + ONE_DAY)
+    for opened, resolved in suspended:
+        for day in (opened, resolved):
+            if day is not None and first < day <= until:
+                breaks.add(day)
     ordered = sorted(payments)
     paid = ZERO
     index = 0
@@ -558,6 +567,9 @@ def interest_segments(amount: Decimal, start: datetime.date,
             paid += ordered[index][1]
             index += 1
         base = amount - paid
+        if base > 0 and any(opened <= begin and (resolved is None or begin < resolved)
+                            for opened, resolved in suspended):
+            base = ZERO  # in dispute: no interest
         if base > 0:
             if begin > half_end:
                 found = quote(begin)
@@ -672,7 +684,9 @@ def item_penalties(*, amount: Decimal, currency: str, due: datetime.date,
                    payments: Sequence[tuple[datetime.date, Decimal]],
                    closed: datetime.date | None, as_of: datetime.date, policy: Policy,
                    config: PenaltyConfig, rates: Rates,
-                   posted: Decimal = ZERO) -> ItemPenalties:
+                   posted: Decimal = ZERO,
+                   suspended: Sequence[tuple[datetime.date, datetime.date | None]] = ()
+                   ) -> ItemPenalties:
     """Penalties of one item (an invoice or an instalment) as of `as_of`.
 
     `payments` are the (date, amount) allocations that reduced it, `closed` the day it was
@@ -694,7 +708,7 @@ def item_penalties(*, amount: Decimal, currency: str, due: datetime.date,
     segments, missing = interest_segments(
         amount, start, payments, dates[-1],
         lambda day: rates.quote(contract, start, day),
-        actual_days=config.day_count == "actual", cuts=dates)
+        actual_days=config.day_count == "actual", cuts=dates, suspended=suspended)
     if missing is not None:
         dates = [d for d in dates if d < missing.day]
     indemnity, no_indemnity_in = indemnity_for(config, policy, currency, amount)
@@ -748,6 +762,13 @@ class Assessment:
     no_indemnity_in: frozenset[str] = field(default_factory=frozenset)
 
 
+def dispute_spans(settlement: Settlement, item: Item
+                  ) -> tuple[tuple[datetime.date, datetime.date | None], ...]:
+    """The spans an invoice spent in dispute (``ar-dispute`` to ``ar-dispute-resolved``)."""
+    return tuple((d.opened, d.resolved)
+                 for d in settlement.book.disputes.get(item.invoice or "", ()))
+
+
 def penalty_base(state: ItemState) -> list[tuple[datetime.date, Decimal]]:
     """The (date, amount) reductions of an item: its allocations."""
     return [(a.date, a.amount) for a in state.allocations]
@@ -786,7 +807,8 @@ def assess(settlement: Settlement, as_of: datetime.date, config: PenaltyConfig, 
             amount=item.amount, currency=item.currency, due=item.due,
             payments=penalty_base(state), closed=state.closed_date, as_of=as_of,
             policy=policy_of(item), config=config, rates=rates,
-            posted=posted.get((item.invoice, item.part), ZERO))
+            posted=posted.get((item.invoice, item.part), ZERO),
+            suspended=dispute_spans(settlement, item) if config.suspend_disputes else ())
         if not result.late:
             continue
         charges.extend(ItemCharge(item, charge) for charge in result.charges)
