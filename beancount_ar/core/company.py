@@ -34,7 +34,7 @@ from typing import Any
 
 from beancount.core import data
 
-from beancount_ar.core.config import Checker, read_literal_config
+from beancount_ar.core.config import Checker, read_directive_settings
 from beancount_ar.core.errors import ConfigError
 
 DIRECTIVE = "ar-company"
@@ -263,37 +263,18 @@ def _directives(entries: Iterable[Any]) -> list[data.Custom]:
             if isinstance(entry, data.Custom) and entry.type == DIRECTIVE]
 
 
+def _meta_value(key: str, value: Any) -> tuple[Any, str | None]:
+    if isinstance(value, Decimal):
+        value = str(value)
+    if value is not None and not isinstance(value, str):
+        return None, f"write the value as a string in quotes, not {value!r}"
+    return value, None
+
+
 def _settings(entry: data.Custom) -> tuple[dict[str, Any], list[str]]:
     """The key/values of one directive (literal dict, then metadata), and what is wrong."""
-    what = f'custom "{DIRECTIVE}"'
-    values: dict[str, Any] = {}
-    problems: list[str] = []
-    literal = [v.value for v in entry.values or () if isinstance(v.value, str)]
-    others = [v.value for v in entry.values or () if not isinstance(v.value, str)]
-    if others or len(literal) > 1:
-        problems.append(f"{what}: expected one string holding a Python dict such as "
-                        "\"{'name': 'Atelier Lumière SARL'}\" (or metadata), not "
-                        f"{len(entry.values)} values")
-    if literal:
-        good, bad = read_literal_config(literal[0], CHECKS, what)
-        values.update(good)
-        problems.extend(bad)
-    meta: dict[str, Any] = {}
-    for key, value in (entry.meta or {}).items():
-        if key in ("filename", "lineno") or key.startswith("__"):
-            continue
-        if isinstance(value, Decimal):
-            value = str(value)
-        if value is not None and not isinstance(value, str):
-            problems.append(f"{what}: {key}: write the value as a string in quotes, not "
-                            f"{value!r}")
-            continue
-        meta[key] = value
-    if meta:
-        good, bad = read_literal_config(repr(meta), CHECKS, what)
-        values.update(good)
-        problems.extend(bad)
-    return values, problems
+    return read_directive_settings(entry, CHECKS, "{'name': 'Atelier Lumière SARL'}",
+                                   _meta_value)
 
 
 def read_company(entries: Iterable[Any], as_of: datetime.date | None = None

@@ -141,3 +141,39 @@ def config_from_options(options_map: Mapping[str, Any]) -> tuple[ArConfig, list[
         if name == "beancount_ar":
             return parse_config(text)
     return ArConfig(), []
+
+
+def read_directive_settings(
+    entry: Any, checks: Mapping[str, Checker], example: str,
+    meta_value: Callable[[str, Any], tuple[Any, str | None]],
+) -> tuple[dict[str, Any], list[str]]:
+    """The settings of a ``custom "<type>" "{...}"`` directive: its one string, a Python-literal
+    dict, then its metadata (which win), each key checked; and what is wrong.
+
+    `meta_value(key, value)` turns a metadata value into what the literal reader expects, or
+    says why it cannot; `example` is a literal dict shown in the message about a bad shape."""
+    what = f'custom "{entry.type}"'
+    values: dict[str, Any] = {}
+    problems: list[str] = []
+    literal = [v.value for v in entry.values or () if isinstance(v.value, str)]
+    if len(literal) != len(entry.values or ()) or len(literal) > 1:
+        problems.append(f"{what}: expected one string holding a Python dict such as "
+                        f"\"{example}\" (or metadata), not {len(entry.values)} values")
+    if literal:
+        good, bad = read_literal_config(literal[0], checks, what)
+        values.update(good)
+        problems.extend(bad)
+    meta: dict[str, Any] = {}
+    for key, value in (entry.meta or {}).items():
+        if key in ("filename", "lineno") or key.startswith("__"):
+            continue
+        converted, problem = meta_value(key, value)
+        if problem:
+            problems.append(f"{what}: {key}: {problem}")
+        else:
+            meta[key] = converted
+    if meta:
+        good, bad = read_literal_config(repr(meta), checks, what)
+        values.update(good)
+        problems.extend(bad)
+    return values, problems

@@ -49,7 +49,7 @@ from typing import Any
 
 from beancount.core import data
 
-from beancount_ar.core.config import Checker, read_literal_config
+from beancount_ar.core.config import Checker, read_directive_settings
 from beancount_ar.core.errors import ConfigError
 from beancount_ar.core.reminders import (
     COURTESY,
@@ -230,34 +230,16 @@ CHECKS: dict[str, Checker] = {
 # -- reading ---------------------------------------------------------------------------------
 
 
-def _meta_value(value: Any) -> Any:
+def _meta_value(key: str, value: Any) -> tuple[Any, str | None]:
     """A metadata value as the literal reader would see it (numbers as int or float)."""
     if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    return value
+        return (int(value) if value == value.to_integral_value() else float(value)), None
+    return value, None
 
 
 def _settings(entry: data.Custom) -> tuple[dict[str, Any], list[str]]:
     """The key/values of one directive (literal dict, then metadata), and what is wrong."""
-    what = f'custom "{DIRECTIVE}"'
-    values: dict[str, Any] = {}
-    problems: list[str] = []
-    literal = [v.value for v in entry.values or () if isinstance(v.value, str)]
-    if len(literal) != len(entry.values or ()) or len(literal) > 1:
-        problems.append(f"{what}: expected one string holding a Python dict such as "
-                        "\"{'min_days_between': 7}\" (or metadata), not "
-                        f"{len(entry.values)} values")
-    if literal:
-        good, bad = read_literal_config(literal[0], CHECKS, what)
-        values.update(good)
-        problems.extend(bad)
-    meta = {key: _meta_value(value) for key, value in (entry.meta or {}).items()
-            if key not in ("filename", "lineno") and not key.startswith("__")}
-    if meta:
-        good, bad = read_literal_config(repr(meta), CHECKS, what)
-        values.update(good)
-        problems.extend(bad)
-    return values, problems
+    return read_directive_settings(entry, CHECKS, "{'min_days_between': 7}", _meta_value)
 
 
 def _emails_tuple(value: Any) -> tuple[str, ...]:
