@@ -29,6 +29,7 @@ from beancount_ar.core.allocation import STATUSES, Settlement
 from beancount_ar.core.config import config_from_options
 from beancount_ar.core.report import InvoiceRow, invoice_rows
 from beancount_ar.core.subledger import subledger
+from beancount_ar.serialize import aging_record, invoice_record
 
 
 class CliError(Exception):
@@ -102,42 +103,6 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], right: set[int]
     return "\n".join(out)
 
 
-def _json_value(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return value
-
-
-def invoice_record(row: InvoiceRow) -> dict[str, Any]:
-    record = {
-        "invoice": row.invoice,
-        "instalment": row.instalment,
-        "kind": row.kind,
-        "customer": row.customer,
-        "customer_name": row.customer_name,
-        "date": row.date,
-        "due": row.due,
-        "currency": row.currency,
-        "amount": row.amount,
-        "open": row.open,
-        "status": row.status,
-        "days_overdue": row.days_overdue,
-        "discount_until": row.discount_until,
-        "discount": row.discount,
-        "paid_date": row.paid_date,
-        "penalties": row.penalties,
-        "payments": [
-            {"date": _json_value(p.date), "amount": str(p.amount), "kind": p.kind,
-             "reference": p.reference, "netted": p.netted}
-            for p in row.payments
-        ],
-        "source": f"{row.filename}:{row.lineno}" if row.filename else None,
-    }
-    return {key: _json_value(value) for key, value in record.items()}
-
-
 CSV_INVOICE_FIELDS = ("invoice", "instalment", "customer", "customer_name", "date", "due",
                       "currency", "amount", "open", "status", "days_overdue", "discount_until",
                       "discount", "paid_date", "penalties", "payments")
@@ -164,29 +129,6 @@ def render_invoices(rows: list[InvoiceRow], fmt: str) -> str:
     if not body:
         return "no invoices"
     return table(headers, body, right={4, 5, 8})
-
-
-def aging_record(report: aging_lib.Aging) -> dict[str, Any]:
-    def row_record(row: aging_lib.AgingRow) -> dict[str, Any]:
-        return {
-            "customer": row.customer,
-            "name": row.name,
-            "currency": row.currency,
-            "buckets": dict(zip(report.labels, (str(a) for a in row.buckets), strict=False)),
-            "unapplied": str(row.unapplied),
-            "total": str(row.total),
-        }
-
-    return {
-        "as_of": report.as_of.isoformat(),
-        "by": report.by,
-        "buckets": list(report.labels),
-        "rows": [row_record(r) for r in report.rows],
-        "totals": {c: {k: v for k, v in row_record(r).items() if k not in ("customer", "name")}
-                   for c, r in report.totals.items()},
-        "receivable_balance": {c: str(b) for c, b in sorted(report.balances.items())},
-        "difference": {c: str(report.difference(c)) for c in report.currencies},
-    }
 
 
 def render_aging(report: aging_lib.Aging, fmt: str) -> str:

@@ -22,8 +22,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from beancount.core import data
-
 from beancount_ar.core import aging as aging_lib
 from beancount_ar.core import metrics, statements
 from beancount_ar.core.allocation import ItemState, Settlement, settle
@@ -31,7 +29,6 @@ from beancount_ar.core.book import read_book
 from beancount_ar.core.company import Company, read_company
 from beancount_ar.core.config import config_from_options
 from beancount_ar.core.model import PENALTY, Item
-from beancount_ar.core.money import ZERO
 from beancount_ar.core.report import InvoiceRow, invoice_rows, penalties_posted
 from beancount_ar.render.letters import ReminderJob, prepare_reminders
 
@@ -172,29 +169,9 @@ class Analysis:
         if customers is None:
             return self._memo(("balances", as_of), lambda: aging_lib.receivable_balances(
                 self.entries, self.config.receivable_root, as_of))
-        by_account = self._memo(("by-account",), self._postings_by_account)
-        total: dict[str, Decimal] = {}
-        for account in {self.book.customers[key].account for key in customers}:
-            own = aging_lib.receivable_balances(by_account.get(account, ()), account, as_of)
-            for currency, amount in own.items():
-                total[currency] = total.get(currency, ZERO) + amount
-        return total
-
-    def _postings_by_account(self) -> dict[str, list[Any]]:
-        """Per receivable account, its transactions cut down to that account's postings (so a
-        sub-account, a customer of its own, is not counted twice)."""
-        root = self.config.receivable_root
-        prefix = root + ":"
-        result: dict[str, list[Any]] = {}
-        for entry in self.entries:
-            if not isinstance(entry, data.Transaction):
-                continue
-            accounts = {p.account for p in entry.postings
-                        if p.account == root or p.account.startswith(prefix)}
-            for account in accounts:
-                result.setdefault(account, []).append(entry._replace(
-                    postings=[p for p in entry.postings if p.account == account]))
-        return result
+        accounts = frozenset(self.book.customers[key].account for key in customers)
+        return self._memo(("balances", as_of, accounts), lambda: aging_lib.receivable_balances(
+            self.entries, self.config.receivable_root, as_of, accounts))
 
     def entry_hash(self, entry: Any, hasher: Callable[[Any], str]) -> str:
         """Fava's hash of an entry of this load, computed once (the entries never change)."""

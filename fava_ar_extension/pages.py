@@ -36,13 +36,13 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import quote_plus, urlencode
 
-from beancount_ar.cli import aging_record, invoice_record
 from beancount_ar.core import aging as aging_lib
 from beancount_ar.core import metrics
 from beancount_ar.core.allocation import DISPUTED, OPEN, OVERDUE, STATUSES
 from beancount_ar.core.money import ZERO
 from beancount_ar.core.reminders import DEFAULT_LEVELS
 from beancount_ar.core.report import InvoiceRow, invoice_row
+from beancount_ar.serialize import aging_record, invoice_record
 from fava_ar_extension.analysis import Analysis, Pick
 from fava_ar_extension.i18n import UI
 from fava_ar_extension.settings import Settings

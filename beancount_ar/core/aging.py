@@ -15,7 +15,7 @@ balance, which `receivable_balances` computes straight from the postings as a cr
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -108,9 +108,12 @@ def _zero(currency: str) -> Decimal:
 
 
 def receivable_balances(entries: Iterable[Any], root: str,
-                        as_of: datetime.date | None = None) -> dict[str, Decimal]:
-    """Balance of every account at or under `root` per currency, straight from the postings."""
+                        as_of: datetime.date | None = None,
+                        accounts: Collection[str] | None = None) -> dict[str, Decimal]:
+    """Balance per currency of every account at or under `root` (of exactly `accounts` when
+    given), straight from the postings."""
     prefix = root + ":"
+    wanted = set(accounts) if accounts is not None else None
     balances: dict[str, Decimal] = {}
     for entry in entries:
         if not isinstance(entry, data.Transaction):
@@ -119,6 +122,8 @@ def receivable_balances(entries: Iterable[Any], root: str,
             break
         for posting in entry.postings:
             account = posting.account
+            if wanted is not None and account not in wanted:
+                continue
             if (account == root or account.startswith(prefix)) and posting.units is not None:
                 currency = posting.units.currency
                 balances[currency] = balances.get(currency, ZERO) + posting.units.number
