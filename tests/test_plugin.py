@@ -530,3 +530,50 @@ def test_company_and_reminder_directives_are_checked_at_load_time():
     assert sorted(e.source["lineno"] for e in errors) == [9, 10]
     assert any("iban" in e.message.lower() for e in errors)
     assert any("min_days_betwen" in e.message for e in errors)
+
+
+OVERPAID = CUSTOMER + """
+    2025-01-15 * "Dupont" "A" ^F-1
+      invoice: "F-1"
+      Assets:Receivable:Dupont   1800.00 EUR
+      Income:Sales
+    2025-02-01 * "Dupont" "Paid 200 too much, no reference"
+      Assets:Bank                2000.00 EUR
+      Assets:Receivable:Dupont  -2000.00 EUR
+    2025-03-01 * "Dupont" "B" ^F-2
+      invoice: "F-2"
+      terms: "net 30"
+      Assets:Receivable:Dupont   3600.00 EUR
+      Income:Sales
+"""
+
+
+def test_a_customer_who_deducts_an_overpayment_owes_nothing_more():
+    entries, errors, options = load(OVERPAID + """
+    2025-03-31 * "Dupont" "B less the 200 overpaid" ^F-2
+      Assets:Bank                3400.00 EUR
+      Assets:Receivable:Dupont  -3400.00 EUR
+    """)
+    assert errors == []
+    f2 = rows(entries, options, "2025-04-30")[("F-2", None)]
+    assert (f2.status, f2.open, f2.paid_date) == ("paid", 0, datetime.date(2025, 3, 31))
+    assert sorted((p.amount, p.netted) for p in f2.payments) == [
+        (D("200.00"), True), (D("3400.00"), False)]
+    # before the payment, the overpayment already covers part of F-2
+    before = rows(entries, options, "2025-03-15")[("F-2", None)]
+    assert before.open == D("3400.00")
+
+
+def test_a_full_payment_naming_the_invoice_takes_back_the_netted_credit():
+    entries, errors, options = load(OVERPAID + """
+    2025-03-31 * "Dupont" "B in full" ^F-2
+      Assets:Bank                3600.00 EUR
+      Assets:Receivable:Dupont  -3600.00 EUR
+    """)
+    assert errors == []  # not an overpayment of F-2: the 200 goes back to being unapplied
+    config, _ = config_from_options(options)
+    state = settle(read_book(entries, config)[0], datetime.date(2025, 4, 30))
+    f2 = next(s for s in state.items if s.item.invoice == "F-2")
+    assert [(a.amount, a.netted) for a in f2.allocations] == [(D("3600.00"), False)]
+    assert [(u.credit.entry.narration, u.amount) for u in state.unapplied] == [
+        ("Paid 200 too much, no reference", D("200.00"))]
