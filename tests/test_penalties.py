@@ -91,6 +91,16 @@ DISPUTE = """
 """
 
 
+def test_narrations_in_french():
+    entries, errors, _ = load(WORKED, "language='fr'")
+    assert errors == []
+    first, second = generated(entries)
+    assert first.narration.startswith("Pénalités de retard sur F-1: intérêts 10000.00 EUR x ")
+    assert "indemnité forfaitaire pour frais de recouvrement 40.00 EUR" in first.narration
+    assert second.narration.startswith("Intérêts de retard sur F-1, réglée le 2025-07-20:")
+    assert "102.60 EUR à ce jour moins 36.03 EUR déjà facturés = 66.57 EUR" in second.narration
+
+
 def test_a_dispute_suspends_interest_when_configured():
     # Interest runs 06-21..06-30 (10 days at 13.15 %: 36.0274) and, after the dispute,
     # 07-11..07-20 (10 days at 12.15 %: 33.2877): 69.3151, so 69.32 + 40 in all.

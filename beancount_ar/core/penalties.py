@@ -140,6 +140,7 @@ class PenaltyConfig:
     day_count: str = "365"  # "365", or "actual" (366 in leap years)
     schedule: str = MONTH_END
     suspend_disputes: bool = False  # no interest runs while an invoice is in dispute
+    language: str = "en"  # of the entries' narrations: "en" or "fr"
 
     @property
     def regime_rules(self) -> Regime:
@@ -267,6 +268,7 @@ PENALTY_CHECKS: dict[str, Checker] = {
     "day_count": _choice("365", 365, "actual"),
     "schedule": _choice(*SCHEDULES),
     "suspend_disputes": _bool,
+    "language": _choice("en", "fr"),
 }
 
 EXAMPLE = "\"{'regime': 'FR', 'account': 'Income:Penalties'}\""
@@ -329,6 +331,7 @@ def parse_penalty_config(text: str | None, what: str = "plugin beancount_ar.pena
         day_count="actual" if good.get("day_count") == "actual" else "365",
         schedule=good.get("schedule", MONTH_END),
         suspend_disputes=good.get("suspend_disputes", False),
+        language=good.get("language", "en"),
     ), problems
 
 

@@ -129,25 +129,40 @@ def _receivable(account: str, root: str) -> bool:
 # -- writing entries -------------------------------------------------------------------------
 
 
-def narration(charge: ItemCharge) -> str:
-    """How the charge was computed: base x rate x days for each run of days, and the totals."""
+WORDS = {
+    "en": {"none": "no new late days", "interest": "interest", "to_date": "to date less",
+           "charged": "charged", "indemnity": "recovery indemnity",
+           "penalties": "Late-payment penalties", "only_interest": "Late-payment interest",
+           "on": "on", "settled": "settled"},
+    "fr": {"none": "aucun nouveau jour de retard", "interest": "intérêts",
+           "to_date": "à ce jour moins", "charged": "déjà facturés",
+           "indemnity": "indemnité forfaitaire pour frais de recouvrement",
+           "penalties": "Pénalités de retard", "only_interest": "Intérêts de retard",
+           "on": "sur", "settled": "réglée le"},
+}
+
+
+def narration(charge: ItemCharge, language: str = "en") -> str:
+    """How the charge was computed: base x rate x days for each run of days, and the totals,
+    in English or French."""
+    words = WORDS.get(language, WORDS["en"])
     item, c = charge.item, charge.charge
     cur = item.currency
     parts = []
     if c.interest > 0 or c.segments:
-        segments = " + ".join(seg.describe(cur) for seg in c.segments) or "no new late days"
-        text = f"interest {segments}"
+        segments = " + ".join(seg.describe(cur) for seg in c.segments) or words["none"]
+        text = f"{words['interest']} {segments}"
         if c.charged_before:
-            text += (f"; {c.interest_to_date} {cur} to date less {c.charged_before} {cur} "
-                     f"charged = {c.interest} {cur}")
+            text += (f"; {c.interest_to_date} {cur} {words['to_date']} {c.charged_before} {cur} "
+                     f"{words['charged']} = {c.interest} {cur}")
         else:
             text += f" = {c.interest} {cur}"
         parts.append(text)
     if c.indemnity > 0:
-        parts.append(f"recovery indemnity {c.indemnity} {cur}")
-    what = "Late-payment penalties" if c.indemnity > 0 else "Late-payment interest"
-    settled = f", settled {c.date}" if c.settled else ""
-    return f"{what} on {item.label}{settled}: {'; '.join(parts)}"
+        parts.append(f"{words['indemnity']} {c.indemnity} {cur}")
+    what = words["penalties"] if c.indemnity > 0 else words["only_interest"]
+    settled = f", {words['settled']} {c.date}" if c.settled else ""
+    return f"{what} {words['on']} {item.label}{settled}: {'; '.join(parts)}"
 
 
 def _lineno(item: Item) -> int:
@@ -180,7 +195,7 @@ def penalty_entry(charge: ItemCharge, customer: Customer, config: PenaltyConfig)
         postings.append(data.Posting(config.account, Amount(-c.amount, cur),
                                      None, None, None, None))
     payee = item.entry.payee if item.entry is not None and item.entry.payee else customer.name
-    return data.Transaction(meta, c.date, "*", payee, narration(charge),
+    return data.Transaction(meta, c.date, "*", payee, narration(charge, config.language),
                             frozenset({PENALTY_TAG}), frozenset({item.invoice}), postings)
 
 
