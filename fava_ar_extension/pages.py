@@ -660,7 +660,7 @@ class Pages:
             if buckets is not None:
                 if pick.state.open == 0:
                     continue
-                age = (as_of - (item.due if by == aging_lib.BY_DUE else item.date)).days
+                age = aging_lib.item_age(item, as_of, by)
                 if aging_lib.bucket_index(age, limits, by) not in buckets:
                     continue
             picks.append(pick)
