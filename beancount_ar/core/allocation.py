@@ -95,9 +95,6 @@ class ItemState(NamedTuple):
             return 0
         return max(0, (as_of - self.item.due).days)
 
-    def applied(self, kind: str) -> Decimal:
-        return sum((a.amount for a in self.allocations if a.kind == kind), ZERO)
-
 
 @dataclass(frozen=True, slots=True)
 class Unapplied:

@@ -100,9 +100,6 @@ class Book:
                 return dispute
         return None
 
-    def customer(self, key: str) -> Customer:
-        return self.customers[key]
-
 
 def split_refs(value: Any) -> tuple[str, ...]:
     """Invoice numbers in an ``invoice:`` value: one, or several separated by spaces or commas."""

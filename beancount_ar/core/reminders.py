@@ -144,9 +144,6 @@ class Reminder:
     last_sent: datetime.date | None
     ready_on: datetime.date  # as_of when it may go now; later while the spacing holds it
 
-    def ready(self, as_of: datetime.date) -> bool:
-        return self.ready_on <= as_of
-
 
 @dataclass(frozen=True, slots=True)
 class Skipped:
