@@ -12,30 +12,23 @@ Verlaine skipped (F-2026-045 in dispute).
 
 from __future__ import annotations
 
-import datetime
 import email
 import email.policy
 import html
 import inspect
 import io
 import re
-import shutil
 import threading
 from collections.abc import Callable
 from pathlib import Path
 
 import pypdf
 import pytest
-from fava.application import create_app
 
 from beancount_ar.core import reminders as policy_module
-from fava_ar_extension import AccountsReceivable
+from tests.fava_helpers import base, copy_example, make_app
 from tests.test_mail import free_port, smtp_server  # noqa: F401 - the fixture
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "example-ledger"
-EXTENSION = "AccountsReceivable"
-TODAY = datetime.date(2026, 11, 23)
 ZINC = "Assets:Receivable:RestaurantLeZinc"
 GARNIER = "Assets:Receivable:MenuiserieGarnier"
 BELLEVUE = "Assets:Receivable:Divers/SCI Bellevue"
@@ -43,34 +36,12 @@ ZINC_RECORDS = [f'2026-11-23 custom "ar-reminder" "{number}" 3 "email"'
                 for number in ("F-2026-050", "F-2026-054", "F-2026-063")]
 
 
-def copy_example(folder: Path, smtp_port: int | None = None) -> Path:
-    for path in EXAMPLE.iterdir():
-        if path.is_file():
-            shutil.copy(path, folder / path.name)
-    if smtp_port is not None:
-        ar = folder / "ar.beancount"
-        text = ar.read_text(encoding="utf-8")
-        assert "smtp_port: 2525" in text
-        ar.write_text(text.replace("smtp_port: 2525",
-                                   f"smtp_port: {smtp_port}\n  smtp_starttls: FALSE"),
-                      encoding="utf-8")
-    return folder / "main.beancount"
 
 
-def make_app(main: Path, **options):
-    app = create_app([str(main)], load=True, poll_watcher=True, **options)
-    app.testing = True
-    extension_of(app).today = lambda: TODAY
-    return app
 
 
-def extension_of(app) -> AccountsReceivable:
-    return app.config["LEDGERS"].ledgers[0].extensions.get_extension(EXTENSION)
 
 
-def base(app) -> str:
-    slug = app.test_client().get("/").headers["Location"].split("/")[1]
-    return f"/{slug}/extension/{EXTENSION}/"
 
 
 def replace_in(path: Path, old: str, new: str) -> None:

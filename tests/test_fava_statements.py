@@ -10,51 +10,27 @@ read back with pypdf.
 from __future__ import annotations
 
 import ast
-import datetime
 import html
 import io
 import re
-import shutil
 import zipfile
-from pathlib import Path
 
 import pypdf
 import pytest
-from fava.application import create_app
 
-from fava_ar_extension import AccountsReceivable
 from fava_ar_extension.i18n import FR
+from tests.fava_helpers import ROOT, base, copy_example, make_app
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "example-ledger"
-EXTENSION = "AccountsReceivable"
-TODAY = datetime.date(2026, 11, 23)
 ZINC = "Assets:Receivable:RestaurantLeZinc"
 BRIGHTON = "Assets:Receivable:BrightonDesign"
 
 
-def copy_example(folder: Path) -> Path:
-    for path in EXAMPLE.iterdir():
-        if path.is_file():
-            shutil.copy(path, folder / path.name)
-    return folder / "main.beancount"
 
 
-def make_app(main: Path, **options):
-    app = create_app([str(main)], load=True, poll_watcher=True, **options)
-    app.testing = True
-    extension_of(app).today = lambda: TODAY
-    return app
 
 
-def extension_of(app) -> AccountsReceivable:
-    return app.config["LEDGERS"].ledgers[0].extensions.get_extension(EXTENSION)
 
 
-def base(app) -> str:
-    """The extension's URL (Fava redirects / to the ledger's slug)."""
-    slug = app.test_client().get("/").headers["Location"].split("/")[1]
-    return f"/{slug}/extension/{EXTENSION}/"
 
 
 @pytest.fixture(scope="module")
