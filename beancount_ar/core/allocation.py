@@ -53,6 +53,8 @@ from beancount_ar.core.model import (
 )
 from beancount_ar.core.money import ZERO
 
+_new = tuple.__new__  # builds a named tuple without its Python-level __new__ (hot paths only)
+
 # Item statuses.
 OPEN = "open"
 OVERDUE = "overdue"
@@ -146,12 +148,17 @@ class _Settler:
         self.open: dict[int, Decimal] = {}
         self.allocs: dict[int, list[Allocation]] = {}
         self.items: list[Item] = []
+        # Each customer's and currency's items in due order. Items that close stay in the list
+        # until it is next read (`open_list`): removing them one by one cost quadratic time for
+        # customers with many open items.
         self.open_lists: dict[tuple[str, str], list[Item]] = {}
+        self.stale: set[tuple[str, str]] = set()  # keys whose list may hold closed items
         self.unapplied: dict[tuple[str, str], list[list]] = {}
         self.pending: dict[int, PendingDiscount] = {}
         self.discount_first: dict[int, Item] = {}
         self.allocations: list[Allocation] = []
         self.released: set[int] = set()  # id() of soft allocations taken back
+        self.netted_keys: set[tuple[str, str]] = set()  # (customer, currency) ever netted
         self.errors: list[ARError] = []
 
     def error(self, credit: Credit, kind_or_message: Any, message: str | None = None) -> None:
@@ -165,23 +172,43 @@ class _Settler:
 
     def allocate(self, credit: Credit, item: Item, amount: Decimal, kind: str,
                  date: datetime.date, netted: bool = False) -> None:
-        allocation = Allocation(credit, item, date, amount, kind, netted)
-        self.allocs[item.id].append(allocation)
+        allocation = _new(Allocation, (credit, item, date, amount, kind, netted))
+        item_id = item.id
+        self.allocs[item_id].append(allocation)
         self.allocations.append(allocation)
-        left = self.open[item.id] - amount
-        self.open[item.id] = left
+        left = self.open[item_id] - amount
+        self.open[item_id] = left
+        if netted:
+            self.netted_keys.add((item.customer, item.currency))
         if left == 0:
-            # Items are tuples whose first field is a unique id: comparing two stops there.
-            self.open_lists[(item.customer, item.currency)].remove(item)
+            self.stale.add((item.customer, item.currency))
 
     def add_item(self, item: Item) -> None:
         self.items.append(item)
         self.open[item.id] = item.amount
         self.allocs[item.id] = []
         key = (item.customer, item.currency)
-        insort(self.open_lists.setdefault(key, []), item, key=_order)
+        items = self.open_lists.get(key)
+        if items is None:
+            self.open_lists[key] = [item]
+        elif not items or (items[-1].due, items[-1].date, items[-1].id) <= (
+                item.due, item.date, item.id):
+            items.append(item)  # the usual case: a new item is due after those open
+        else:
+            insort(items, item, key=_order)
         if key in self.unapplied:
             self.net_unapplied(key)
+
+    def open_list(self, key: tuple[str, str]) -> list[Item]:
+        """The open items of a customer in a currency, in due order (the list itself)."""
+        items = self.open_lists.get(key)
+        if items is None:
+            items = self.open_lists[key] = []
+        elif key in self.stale:
+            self.stale.discard(key)
+            open_ = self.open
+            items[:] = [item for item in items if open_[item.id] != 0]
+        return items
 
     def spread(self, credit: Credit, pool: list[Item], amount: Decimal, kind: str) -> Decimal:
         """Apply `amount` to the items of `pool` in order; return what is left."""
@@ -208,16 +235,17 @@ class _Settler:
         back (`release`), so a customer who deducts an overpayment from the next invoice and
         one who pays that invoice in full are both read right."""
         credits = self.unapplied.get(key)
-        items = self.open_lists.get(key)
+        items = self.open_list(key)
         if not credits or not items:
             return
         for entry in credits:
-            for item in list(items):
+            for item in items:
                 if entry[1] == 0:
                     break
-                if item.id in self.pending:  # its rest is a discount the plugin posts
-                    continue
-                applied = min(entry[1], self.open[item.id])
+                available = self.open[item.id]
+                if available == 0 or item.id in self.pending:  # closed, or its rest is a
+                    continue  # discount the plugin posts
+                applied = min(entry[1], available)
                 self.allocate(entry[0], item, applied, entry[0].kind,
                               max(entry[0].date, item.date), netted=True)
                 entry[1] -= applied
@@ -239,7 +267,7 @@ class _Settler:
                 soft = [a for a in allocations if a.netted]
                 self.allocs[item.id] = [a for a in allocations if not a.netted]
                 if self.open[item.id] == 0:
-                    insort(self.open_lists[key], item, key=_order)
+                    insort(self.open_list(key), item, key=_order)
                 for allocation in soft:
                     self.released.add(id(allocation))
                     self.open[item.id] += allocation.amount
@@ -256,23 +284,35 @@ class _Settler:
     def named_invoices(self, credit: Credit) -> list[str]:
         """The invoices the credit names (reporting the names that cannot be right)."""
         book = self.book
-        numbers: list[str] = []
-        for ref in credit.refs:
-            if ref not in book.invoices or (self.as_of and book.invoices[ref].date > self.as_of):
-                self.error(credit, f"{ref}: no invoice has this number (named by invoice: "
-                                   "metadata); correct the number or remove it")
-                continue
-            numbers.append(ref)
-        for link in credit.links:
-            numbers.extend(book.by_link.get(link, ()))
+        invoices = book.invoices
+        as_of = self.as_of
+        refs, links = credit.refs, credit.links
+        if not refs and len(links) == 1:  # the usual case: one link
+            numbers: Any = book.linked(links[0])
+        else:
+            numbers = []
+            for ref in refs:
+                if ref not in invoices or (as_of and invoices[ref].date > as_of):
+                    self.error(credit, f"{ref}: no invoice has this number (named by invoice: "
+                                       "metadata); correct the number or remove it")
+                    continue
+                numbers.append(ref)
+            for link in links:
+                numbers.extend(book.linked(link))
+            if len(numbers) > 1:
+                numbers = dict.fromkeys(numbers)
         if not numbers:
             return []
-        what = credit.kind.replace("_", " ")
         valid: list[str] = []
-        for number in (numbers if len(numbers) == 1 else dict.fromkeys(numbers)):
-            invoice = book.invoices[number]
-            if self.as_of and invoice.date > self.as_of:
+        for number in numbers:
+            invoice = invoices[number]
+            if as_of and invoice.date > as_of:
                 continue
+            if (invoice.customer == credit.customer and invoice.currency == credit.currency
+                    and invoice.date <= credit.date):
+                valid.append(number)
+                continue
+            what = credit.kind.replace("_", " ")
             if invoice.customer != credit.customer:
                 self.error(credit, f"{number}: this {what} credits {credit.customer} but names "
                                    f"an invoice of {invoice.customer}; correct the link or the "
@@ -280,11 +320,9 @@ class _Settler:
             elif invoice.currency != credit.currency:
                 self.error(credit, f"{number}: the invoice is in {invoice.currency}, this {what} "
                                    f"in {credit.currency}; pay each currency separately")
-            elif invoice.date > credit.date:
+            else:
                 self.error(credit, f"{number}: this {what} is dated {credit.date}, before the "
                                    f"invoice it names ({invoice.date}); check both dates")
-            else:
-                valid.append(number)
         return valid
 
     def open_items_of(self, numbers: list[str], amount: Decimal) -> list[Item]:
@@ -294,6 +332,9 @@ class _Settler:
         charges open: that is what the customer meant."""
         open_ = self.open
         book = self.book
+        if len(numbers) == 1 and numbers[0] not in book.penalties:  # the usual case
+            return [item for item in book.invoices[numbers[0]].items
+                    if open_.get(item.id, ZERO) > 0]
         items: list[Item] = []
         charges: list[Item] = []
         for number in numbers:
@@ -325,25 +366,30 @@ class _Settler:
         total = ZERO
         run: list[tuple[Item, Decimal]] = []
         discounted = False
+        open_ = self.open
         for item in pool:
-            discount = self.eligible_discount(item, date)
-            total += self.open[item.id] - discount
-            discounted = discounted or discount > 0
-            run.append((item, discount))
+            # eligible_discount, inlined: this runs for every payment.
+            discount = self.eligible_discount(item, date) if item.discount else ZERO
+            total += open_[item.id] - discount
+            if discount:
+                discounted = True
             if total == cash and discounted:
+                run.append((item, discount))
                 return run
             if total > cash:
                 return None
+            run.append((item, discount))
         return None
 
     def credit(self, credit: Credit) -> None:
         key = (credit.customer, credit.currency)
         named = self.named_invoices(credit)
         if named:
-            self.release(credit, named)
+            if key in self.netted_keys:
+                self.release(credit, named)
             pool = self.open_items_of(named, credit.amount - credit.discount)
         else:
-            pool = list(self.open_lists.get(key, ()))
+            pool = list(self.open_list(key))
         if credit.kind == DISCOUNT:
             self.discount_credit(credit, pool)
         else:
@@ -354,7 +400,7 @@ class _Settler:
     def settle_credit(self, credit: Credit, named: list[str], pool: list[Item]) -> None:
         amount = credit.amount - credit.discount
         booked = credit.discount
-        if credit.kind == PAYMENT:
+        if credit.kind == PAYMENT and (not named or any(item.discount for item in pool)):
             run = self.discount_run(pool, amount, credit.date)
             if run is not None:
                 for item, discount in run:
@@ -419,10 +465,11 @@ class _Settler:
                                               "end of its discount window")
 
     def result(self) -> Settlement:
+        allocs, open_ = self.allocs, self.open
         return Settlement(
             as_of=self.as_of,
             book=self.book,
-            items=tuple(ItemState(item, tuple(self.allocs[item.id]), self.open[item.id])
+            items=tuple(_new(ItemState, (item, tuple(allocs[item.id]), open_[item.id]))
                         for item in self.items),
             unapplied=tuple(Unapplied(c, a) for credits in self.unapplied.values()
                             for c, a in credits),

@@ -73,6 +73,7 @@ from beancount_ar.core.terms import (
 )
 
 _UNSEEN = object()
+_new = tuple.__new__  # builds a named tuple without its Python-level __new__ (hot paths only)
 _REF_SPLIT = re.compile(r"[\s,;]+")
 
 COMPUTED = "__ar_computed__"
@@ -87,11 +88,20 @@ class Book:
     customers: Mapping[str, Customer]
     invoices: Mapping[str, Invoice]
     events: tuple[Item | Credit, ...]
+    # Invoices carrying a link other than their own number (an invoice's own number is a link
+    # to it without an entry here): use `linked`.
     by_link: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     penalties: Mapping[str, tuple[Item, ...]] = field(default_factory=dict)  # by invoice number
     disputes: Mapping[str, tuple[Dispute, ...]] = field(default_factory=dict)  # by invoice number
     plans: tuple[PaymentPlan, ...] = ()
     reminders: tuple[ReminderRecord, ...] = ()
+
+    def linked(self, link: str) -> tuple[str, ...]:
+        """The invoices a link names: the invoice of that number, then the others carrying it."""
+        extra = self.by_link.get(link, ())
+        if link in self.invoices:
+            return (link, *(n for n in extra if n != link)) if extra else (link,)
+        return extra
 
     def disputed(self, invoice: str | None, day: datetime.date) -> Dispute | None:
         """The dispute holding `invoice` aside on `day`, if any."""
@@ -233,7 +243,8 @@ class _Reader(_DirectiveReader):
         self.by_link: dict[str, list[str]] = {}
         self.penalties: dict[str, list[Item]] = {}
         self.customs: list[data.Custom] = []
-        self.date_cache: dict[tuple[str, datetime.date], tuple] = {}
+        self.date_cache: dict[str, dict[datetime.date, tuple]] = {}  # by terms text, date
+        self.customer_terms: dict[str, Terms] = {}
         self.events: list[Item | Credit] = []
         self.errors: list[ARError] = []
         self.next_id = 0
@@ -249,10 +260,6 @@ class _Reader(_DirectiveReader):
 
     def error(self, entry: Any, message: str) -> None:
         self.errors.append(ARError(entry.meta, message, entry))
-
-    def new_id(self) -> int:
-        self.next_id += 1
-        return self.next_id
 
     def receivable(self, account: str) -> bool | None:
         """None if `account` is not a receivable account, else whether it is shared."""
@@ -339,28 +346,38 @@ class _Reader(_DirectiveReader):
         return key
 
     def transaction(self, entry: data.Transaction) -> None:
-        rows: list[tuple[data.Posting, str, str, Decimal]] = []
+        # The hot loop of the plugin, run for every transaction of the ledger: a plain dict
+        # look-up per posting for the accounts seen before, and no list for the (many)
+        # transactions that touch no receivable.
+        rows: list[tuple[data.Posting, str, str, Decimal]] | None = None
         accounts = self.accounts
         for posting in entry.postings:
-            # The hot loop of the plugin: a plain dict look-up for the accounts seen before.
-            shared = accounts.get(posting.account, _UNSEEN)
-            if shared is _UNSEEN:
-                shared = self.receivable(posting.account)
+            account = posting.account
+            shared = accounts.get(account, _UNSEEN)
             if shared is None:
                 continue
+            if shared is _UNSEEN:
+                shared = self.receivable(account)
+                if shared is None:
+                    continue
             units = posting.units
             if units is None or units.number is None:
                 continue
-            rows.append((posting, self.customer_of(entry, posting, shared),
-                         units.currency, units.number))
-        meta = entry.meta or {}
-        if not rows:
-            if "invoice" in meta and "credit_note" not in meta:
+            key = account if shared is False and account in self.customers else (
+                self.customer_of(entry, posting, shared))
+            if rows is None:
+                rows = [(posting, key, units.currency, units.number)]
+            else:
+                rows.append((posting, key, units.currency, units.number))
+        meta = entry.meta
+        if rows is None:
+            if meta and "invoice" in meta and "credit_note" not in meta:
                 self.error(entry, f"{meta['invoice']}: the invoice posts to no receivable account "
                                   f"(under {self.root}); debit the customer's account, e.g. "
                                   f"{self.prefix}<Customer>")
             return
-        if "invoice" in meta and "credit_note" not in meta and any(row[3] > 0 for row in rows):
+        if meta and "invoice" in meta and "credit_note" not in meta and (
+                rows[0][3] > 0 if len(rows) == 1 else any(row[3] > 0 for row in rows)):
             if self.invoice(entry, rows):
                 return
         self.plain(entry, rows)
@@ -370,37 +387,38 @@ class _Reader(_DirectiveReader):
     def invoice(self, entry: data.Transaction, rows: list) -> bool:
         """Record an invoice; False (after reporting why) when it must be read as plain debits."""
         number = str(entry.meta["invoice"]).strip()
-        if len(rows) == 1:  # the usual invoice: one receivable posting
-            customers = currencies = ()
-        else:
-            customers = {row[1] for row in rows}
-            currencies = {row[2] for row in rows}
         if not number:
             self.error(entry, "invoice: metadata is empty; give the invoice its number, "
                               "e.g. invoice: \"F-2025-001\"")
             return False
-        if len(customers) > 1:
-            names = ", ".join(sorted(customers))
-            self.error(entry, f"{number}: the invoice debits the receivables of several customers "
-                              f"({names}); make one invoice per customer")
-            return False
-        if len(currencies) > 1:
-            self.error(entry, f"{number}: the invoice is in several currencies "
-                              f"({', '.join(sorted(currencies))}); make one invoice per currency")
-            return False
-        amount = rows[0][3] if len(rows) == 1 else sum((row[3] for row in rows), ZERO)
+        if len(rows) == 1:  # the usual invoice: one receivable posting
+            _, customer, currency, amount = rows[0]
+        else:
+            customers = {row[1] for row in rows}
+            currencies = {row[2] for row in rows}
+            if len(customers) > 1:
+                names = ", ".join(sorted(customers))
+                self.error(entry, f"{number}: the invoice debits the receivables of several "
+                                  f"customers ({names}); make one invoice per customer")
+                return False
+            if len(currencies) > 1:
+                self.error(entry, f"{number}: the invoice is in several currencies "
+                                  f"({', '.join(sorted(currencies))}); make one invoice per "
+                                  "currency")
+                return False
+            customer, currency = rows[0][1], rows[0][2]
+            amount = sum((row[3] for row in rows), ZERO)
         if amount <= 0:
             self.error(entry, f"{number}: the invoice does not debit the receivable (amount "
                               f"{amount}); a credit is a credit note: use credit_note: metadata")
             return False
-        if number in self.invoices:
-            first = self.invoices[number].entry.meta
+        invoices = self.invoices
+        if number in invoices:
+            first = invoices[number].entry.meta
             self.error(entry, f"{number}: duplicate invoice number (first used at "
                               f"{first.get('filename')}:{first.get('lineno')}); give each "
                               "invoice its own number")
             return False
-        customer = rows[0][1]
-        currency = rows[0][2]
         items, terms_text, discount_until, discount = self.schedule(
             entry, number, customer, currency, amount)
         due = items[0].due if len(items) == 1 else max(item.due for item in items)
@@ -410,32 +428,39 @@ class _Reader(_DirectiveReader):
                 self.error(entry, f"{number}: due {due} is beyond the French legal maximum "
                                   f"({limit}: 60 days, or 45 days end of month, L441-10); "
                                   "shorten the terms")
-        invoice = Invoice(number, customer, currency, entry.date, amount, terms_text, due,
-                          items, discount_until, discount, entry)
-        self.invoices[number] = invoice
-        self.by_link.setdefault(number, []).append(number)
+        invoices[number] = _new(Invoice, (number, customer, currency, entry.date, amount,
+                                          terms_text, due, items, discount_until, discount,
+                                          entry))
         for link in entry.links or ():
             if link != number:
                 self.by_link.setdefault(link, []).append(number)
-        self.events.extend(items)
+        if len(items) == 1:
+            self.events.append(items[0])
+        else:
+            self.events.extend(items)
         return True
 
     def terms_for(self, entry: data.Transaction, number: str, customer: str) -> Terms:
-        text = _meta_str(entry.meta, "terms")
+        text = entry.meta.get("terms")
         if text is not None:
             try:
-                return parse_terms(text)
+                return parse_terms(str(text))
             except TermsError as exc:
                 self.error(entry, f"{number}: {exc}; the default terms are used")
                 return self.default_terms
-        text = self.customers[customer].terms
-        return parse_terms(text) if text else self.default_terms
+        terms = self.customer_terms.get(customer)
+        if terms is None:
+            text = self.customers[customer].terms
+            terms = self.customer_terms[customer] = (
+                parse_terms(text) if text else self.default_terms)
+        return terms
 
     def schedule(self, entry, number, customer, currency, amount):
         """The invoice's items, its terms text, discount deadline and discount amount."""
         date = entry.date
+        meta = entry.meta
         # A `due` the invoice plugin computed (marked COMPUTED) is not the user's: recompute.
-        due_meta = None if entry.meta.get(COMPUTED) else entry.meta.get("due")
+        due_meta = meta.get("due") if "due" in meta and not meta.get(COMPUTED) else None
         if due_meta is not None and not isinstance(due_meta, datetime.date):
             self.error(entry, f"{number}: due: must be a date such as 2025-02-14 (no quotes), "
                               f"not {due_meta!r}; the terms are used")
@@ -445,41 +470,54 @@ class _Reader(_DirectiveReader):
                               "correct due: or remove it to use the terms")
             due_meta = None
         if due_meta is not None:
-            item = Item(self.new_id(), INVOICE, customer, currency, date, due_meta, amount,
-                        number, 1, 1, None, ZERO, entry)
+            self.next_id += 1
+            item = _new(Item, (self.next_id, INVOICE, customer, currency, date, due_meta, amount,
+                               number, 1, 1, None, ZERO, entry))
             return (item,), "", None, ZERO
         terms = self.terms_for(entry, number, customer)
+        if len(terms.parts) > 1:
+            return self.instalments(entry, number, customer, currency, amount, terms)
+        dues, discount_until = self.dates(terms, date)
+        discount = terms.discount_amount(amount, quantum(currency)) if discount_until else ZERO
+        self.next_id += 1
+        item = _new(Item, (self.next_id, INVOICE, customer, currency, date, dues[0], amount,
+                           number, 1, 1, discount_until, discount, entry))
+        return (item,), terms.text, discount_until, discount
+
+    def instalments(self, entry, number, customer, currency, amount, terms):
+        """`schedule` for terms that split the invoice into instalments."""
+        date = entry.date
         q = quantum(currency)
-        if len(terms.parts) == 1:
-            amounts: tuple[Decimal, ...] = (amount,)
-        else:
-            try:
-                amounts = tuple(part.amount for part in terms.schedule(date, amount, q))
-            except TermsError as exc:
-                self.error(entry, f"{number}: {exc}; the default terms are used")
-                terms = self.default_terms
-                amounts = tuple(part.amount for part in terms.schedule(date, amount, q))
+        try:
+            amounts = [part.amount for part in terms.schedule(date, amount, q)]
+        except TermsError as exc:
+            self.error(entry, f"{number}: {exc}; the default terms are used")
+            terms = self.default_terms
+            amounts = [part.amount for part in terms.schedule(date, amount, q)]
         dues, discount_until = self.dates(terms, date)
         discount = terms.discount_amount(amount, q) if discount_until else ZERO
         count = len(amounts)
-        items = tuple(
-            Item(self.new_id(), INVOICE, customer, currency, date, due, part_amount, number,
-                 index, count, discount_until, discount, entry)
-            for index, (due, part_amount) in enumerate(zip(dues, amounts, strict=True), 1)
-        )
-        return items, terms.text, discount_until, discount
+        items = []
+        for index, (due, part_amount) in enumerate(zip(dues, amounts, strict=True), 1):
+            self.next_id += 1
+            items.append(_new(Item, (self.next_id, INVOICE, customer, currency, date, due,
+                                     part_amount, number, index, count, discount_until,
+                                     discount, entry)))
+        return tuple(items), terms.text, discount_until, discount
 
     def dates(self, terms: Terms, date: datetime.date
               ) -> tuple[tuple[datetime.date, ...], datetime.date | None]:
-        """Due dates of the parts and the discount deadline, cached per (terms, date)."""
-        key = (terms.text, date)
-        cached = self.date_cache.get(key)
+        """Due dates of the parts and the discount deadline, cached per terms and date."""
+        by_date = self.date_cache.get(terms.text)
+        if by_date is None:
+            by_date = self.date_cache[terms.text] = {}
+        cached = by_date.get(date)
         if cached is None:
             dues = tuple(part.rule.due(date) for part in terms.parts)
             shift = self.config.business_days
             if shift:
                 dues = tuple(next_business_day(due, shift) for due in dues)
-            cached = self.date_cache[key] = (dues, terms.discount_until(date))
+            cached = by_date[date] = (dues, terms.discount_until(date))
         return cached
 
     # -- everything else ---------------------------------------------------------------------
@@ -488,51 +526,69 @@ class _Reader(_DirectiveReader):
         """Credits and non-invoice debits of a transaction."""
         meta = entry.meta or {}
         config = self.config
-        links = tuple(entry.links or ())
+        links = tuple(entry.links) if entry.links else ()
         kind = PAYMENT
         credit_note = _meta_str(meta, "credit_note")
-        booked: dict[str, Decimal] = {}
+        booked: dict[str, Decimal] | None = None
         if credit_note is not None:
             kind = CREDIT_NOTE
         elif config.writeoff_account or config.discount_account:
-            others = [p for p in entry.postings if self.accounts.get(p.account) is None]
-            accounts = {p.account for p in others}
-            if config.writeoff_account and config.writeoff_account in accounts:
-                kind = WRITEOFF
-            elif config.discount_account and config.discount_account in accounts:
-                for p in others:
-                    if p.account == config.discount_account and p.units is not None:
+            writeoff_account, discount_account = config.writeoff_account, config.discount_account
+            accounts = self.accounts
+            writeoff = discount = other = False
+            for p in entry.postings:
+                account = p.account
+                if accounts.get(account) is not None:  # a receivable posting
+                    continue
+                if account == writeoff_account:
+                    writeoff = True
+                elif account == discount_account:
+                    discount = True
+                    if p.units is not None:
+                        if booked is None:
+                            booked = {}
                         booked[p.units.currency] = booked.get(p.units.currency, ZERO) + (
                             p.units.number)
-                if accounts == {config.discount_account}:
-                    kind = DISCOUNT
-                    booked = {}
+                else:
+                    other = True
+            if writeoff:
+                kind = WRITEOFF
+                booked = None
+            elif discount and not other:
+                kind = DISCOUNT
+                booked = None
         txn_refs = split_refs(meta["invoice"]) if "invoice" in meta else ()
         penalty_of = None
-        if PENALTY_TAG in (entry.tags or ()):
+        if entry.tags and PENALTY_TAG in entry.tags:
             penalty_of = next((ref for ref in txn_refs + links if ref in self.invoices), None)
+        events = self.events
         for posting, customer, currency, number in rows:
             if number > 0:
                 if kind == CREDIT_NOTE:
                     self.error(entry, f"{credit_note}: a credit note credits the receivable; "
                                       f"this posting debits {posting.account}: check its sign")
-                item = Item(self.new_id(), PENALTY if penalty_of else DEBIT, customer, currency,
-                            entry.date, entry.date, number, penalty_of, 1, 1, None, ZERO, entry)
-                self.events.append(item)
+                self.next_id += 1
+                item = _new(Item, (self.next_id, PENALTY if penalty_of else DEBIT, customer,
+                                   currency, entry.date, entry.date, number, penalty_of, 1, 1,
+                                   None, ZERO, entry))
+                events.append(item)
                 if penalty_of:
                     self.penalties.setdefault(penalty_of, []).append(item)
                 continue
             if number == 0:
                 continue
-            refs = split_refs(posting.meta.get("invoice")) if posting.meta else ()
+            posting_meta = posting.meta
+            refs = split_refs(posting_meta["invoice"]) if (
+                posting_meta and "invoice" in posting_meta) else ()
             amount = -number
-            discount = ZERO
-            if booked.get(currency, ZERO) > 0:
-                discount = min(booked[currency], amount)
-                booked[currency] -= discount
-            self.events.append(Credit(self.new_id(), kind, customer, currency, entry.date,
-                                      amount, refs or txn_refs, links, discount, credit_note,
-                                      entry))
+            discount_part = ZERO
+            if booked and booked.get(currency, ZERO) > 0:
+                discount_part = min(booked[currency], amount)
+                booked[currency] -= discount_part
+            self.next_id += 1
+            events.append(_new(Credit, (self.next_id, kind, customer, currency, entry.date,
+                                        amount, refs or txn_refs, links, discount_part,
+                                        credit_note, entry)))
 
 
 def read_book(entries: Iterable[Any], config: ArConfig) -> tuple[Book, list[ARError]]:
@@ -553,7 +609,7 @@ def read_book(entries: Iterable[Any], config: ArConfig) -> tuple[Book, list[AREr
         # Within a day, debits come before credits: a payment dated on its invoice's day may
         # stand before it in the files.
         events=tuple(sorted(reader.events, key=lambda e: (e.date, isinstance(e, Credit)))),
-        by_link={link: tuple(numbers) for link, numbers in reader.by_link.items()},
+        by_link={link: tuple(dict.fromkeys(numbers)) for link, numbers in reader.by_link.items()},
         penalties={number: tuple(items) for number, items in reader.penalties.items()},
         disputes=disputes,
         plans=plans,

@@ -81,8 +81,7 @@ class Item(NamedTuple):
         return f"{name} {self.part}/{self.parts}" if self.parts > 1 else name
 
 
-@dataclass(frozen=True, slots=True)
-class Invoice:
+class Invoice(NamedTuple):
     """An invoice transaction and the items (instalments) it is split into."""
 
     number: str
@@ -95,7 +94,7 @@ class Invoice:
     items: tuple[Item, ...]
     discount_until: datetime.date | None = None
     discount: Decimal = Decimal(0)
-    entry: Any = field(default=None, compare=False, hash=False, repr=False)
+    entry: Any = None
 
 
 class Credit(NamedTuple):

@@ -791,12 +791,15 @@ def penalties_to_date(state: ItemState, as_of: datetime.date, config: PenaltyCon
 def assess(settlement: Settlement, as_of: datetime.date, config: PenaltyConfig, rates: Rates,
            policy_of: Callable[[Item], Policy],
            posted: Mapping[tuple[str | None, int], Decimal],
-           customers: set[str] | None = None) -> Assessment:
+           customers: set[str] | None = None,
+           memo: dict[tuple, ItemPenalties] | None = None) -> Assessment:
     """The charges to make on every invoice item of `settlement` (settled as of `as_of`).
 
     Only items of kind invoice bear penalties (never penalties themselves: no compounding); an
     item closed by credit notes alone (a cancelled invoice) bears none. `posted` gives what is
-    already charged per (invoice, instalment); `customers` restricts the items considered."""
+    already charged per (invoice, instalment); `customers` restricts the items considered.
+    `memo`, kept by the caller between calls with the same configuration, rates and as-of
+    date, spares recomputing items whose payments did not change."""
     charges: list[ItemCharge] = []
     missing: dict[tuple[str, datetime.date], Missing] = {}
     no_indemnity: set[str] = set()
@@ -804,14 +807,33 @@ def assess(settlement: Settlement, as_of: datetime.date, config: PenaltyConfig, 
         item = state.item
         if item.kind != INVOICE or (customers is not None and item.customer not in customers):
             continue
-        if state.open == 0 and state.status(as_of) == CREDITED:
+        # Most items were paid on time: `item_penalties` would find nothing (grace days are
+        # never negative, so nothing starts before the due date). Skip them cheaply.
+        due = item.due
+        if due >= as_of:
             continue
-        result = item_penalties(
-            amount=item.amount, currency=item.currency, due=item.due,
-            payments=penalty_base(state), closed=state.closed_date, as_of=as_of,
-            policy=policy_of(item), config=config, rates=rates,
-            posted=posted.get((item.invoice, item.part), ZERO),
-            suspended=dispute_spans(settlement, item) if config.suspend_disputes else ())
+        if state.open == 0:
+            paid_by_due = ZERO
+            for allocation in state.allocations:
+                if allocation.date <= due:
+                    paid_by_due += allocation.amount
+            if paid_by_due >= item.amount or state.status(as_of) == CREDITED:
+                continue
+        payments = penalty_base(state)
+        policy = policy_of(item)
+        owed = posted.get((item.invoice, item.part), ZERO)
+        suspended = dispute_spans(settlement, item) if config.suspend_disputes else ()
+        key = (item.invoice, item.part, item.amount, item.currency, due, tuple(payments),
+               state.closed_date, policy,
+               owed, suspended) if memo is not None else None
+        result = memo.get(key) if memo is not None else None
+        if result is None:
+            result = item_penalties(
+                amount=item.amount, currency=item.currency, due=due, payments=payments,
+                closed=state.closed_date, as_of=as_of, policy=policy, config=config,
+                rates=rates, posted=owed, suspended=suspended)
+            if memo is not None:
+                memo[key] = result
         if not result.late:
             continue
         charges.extend(ItemCharge(item, charge) for charge in result.charges)
@@ -873,7 +895,7 @@ def _credit_may_shift(book: Any, credit: Any, allocations: Sequence[Any], has_le
                       penalties: Sequence[tuple[str, datetime.date, str | None]]) -> bool:
     names: set[str] = set(credit.refs)
     for link in credit.links:
-        names.update(book.by_link.get(link, ()))
+        names.update(book.linked(link))
     named_validly = any(a.item.invoice in names for a in allocations if a.item.invoice)
     for currency, day, invoice in penalties:
         if credit.currency != currency or credit.date < day:

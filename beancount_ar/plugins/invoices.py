@@ -17,49 +17,87 @@ The rules themselves live in `beancount_ar.core`; this module only adapts them t
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from beancount.core import data
 from beancount.core.amount import Amount
 
-from beancount_ar.core.allocation import ItemState, PendingDiscount, settle
-from beancount_ar.core.book import COMPUTED, read_book
+from beancount_ar.core.allocation import ItemState, PendingDiscount, Settlement, settle
+from beancount_ar.core.book import COMPUTED, Book, read_book
 from beancount_ar.core.company import read_company
 from beancount_ar.core.config import ArConfig, parse_config
 from beancount_ar.core.errors import ARError, ConfigError, OverpaymentError
-from beancount_ar.core.model import Customer, Invoice
+from beancount_ar.core.model import INVOICE, Customer, Invoice
 from beancount_ar.core.money import ZERO, round_money
 from beancount_ar.core.reminder_config import read_reminder_settings
 from beancount_ar.plugins.common import GENERATED, guarded, plugin_source
 
 MODULE = "beancount_ar"
 PENALTIES_MODULE = "beancount_ar.penalties"
+_new = tuple.__new__  # builds an Amount without its Python-level checks (hot path only)
 
 
-def invoice_meta(invoice: Invoice, states: dict[int, ItemState],
+def invoice_meta(invoice: Invoice, states: Iterable[ItemState],
                  posted: dict[int, PendingDiscount]) -> dict[str, Any]:
-    """The metadata the plugin adds to an invoice transaction.
+    """The metadata the plugin adds to an invoice transaction, from its items' states.
 
     ``open_amount`` and ``paid_date`` describe the invoice after every entry of the ledger (they
     do not depend on today's date, so Beancount's load cache cannot make them stale)."""
     meta: dict[str, Any] = {"due": invoice.due, COMPUTED: True}
     open_amount = ZERO
     paid: list = []
-    for item in invoice.items:
-        state = states[item.id]
-        discount = posted.get(item.id)  # the discount the plugin posts closes the item
-        open_amount += state.open - (discount.amount if discount else ZERO)
-        paid.append(discount.payment.date if discount else state.closed_date)
-    meta["open_amount"] = Amount(round_money(open_amount, invoice.currency), invoice.currency)
+    for state in states:
+        discount = posted.get(state.item.id)  # the discount the plugin posts closes the item
+        if discount is None:
+            open_amount += state.open
+            paid.append(state.closed_date)
+        else:
+            open_amount += state.open - discount.amount
+            paid.append(discount.payment.date)
+    currency = invoice.currency
+    meta["open_amount"] = Amount(round_money(open_amount, currency), currency)
     if open_amount == 0 and all(paid):
         meta["paid_date"] = max(paid)
     if invoice.discount_until is not None and invoice.discount:
         meta["discount_until"] = invoice.discount_until
-        meta["discount"] = Amount(invoice.discount, invoice.currency)
+        meta["discount"] = Amount(invoice.discount, currency)
     if len(invoice.items) > 1:
         meta["instalments"] = "; ".join(
             f"{item.due} {item.amount} {item.currency}" for item in invoice.items)
     return meta
+
+
+def invoices_meta(book: Book, settlement: Settlement, posted: dict[int, PendingDiscount]
+                  ) -> Iterator[tuple[Invoice, dict[str, Any]]]:
+    """Each invoice with `invoice_meta`, in one pass over the settled items."""
+    invoices = book.invoices
+    split: dict[str, list[ItemState]] = {}
+    for state in settlement.items:
+        item = state.item
+        if item.kind != INVOICE:
+            continue
+        invoice = invoices[item.invoice]
+        if item.parts > 1:
+            states = split.setdefault(item.invoice, [])
+            states.append(state)
+            if len(states) == item.parts:
+                yield invoice, invoice_meta(invoice, states, posted)
+            continue
+        # `invoice_meta` for the usual one-part invoice, inlined: it runs for every invoice.
+        discount = posted.get(item.id) if posted else None
+        currency = invoice.currency
+        open_amount = state.open if discount is None else state.open - discount.amount
+        meta = {"due": invoice.due, COMPUTED: True,
+                "open_amount": _new(Amount, (round_money(open_amount, currency), currency))}
+        if open_amount == 0:
+            paid = state.closed_date if discount is None else discount.payment.date
+            if paid is not None:
+                meta["paid_date"] = paid
+        if invoice.discount_until is not None and invoice.discount:
+            meta["discount_until"] = invoice.discount_until
+            meta["discount"] = _new(Amount, (invoice.discount, currency))
+        yield invoice, meta
 
 
 def discount_entry(pending: PendingDiscount, config: ArConfig, customer: Customer) -> Any:
@@ -100,19 +138,17 @@ def _ar_invoices(entries: list, options_map: dict[str, Any], config_text: str | 
     errors.extend(e for e in settlement.errors
                   if not (penalties_follow and isinstance(e, OverpaymentError)))
 
-    states = {state.item.id: state for state in settlement.items}
     posted = {p.item.id: p for p in settlement.pending_discounts} if config.discount_account else {}
     # The computed metadata go into each invoice's own metadata dict: the entries are this load's
     # (the files are never touched), and copying 100,000 transactions would cost more than the
     # rest of the plugin's output.
-    for invoice in book.invoices.values():
+    for invoice, extra in invoices_meta(book, settlement, posted):
         meta = invoice.entry.meta
-        extra = invoice_meta(invoice, states, posted)
         if "due" in meta and not meta.get(COMPUTED):  # the user's own due date stays
             del extra["due"], extra[COMPUTED]
         meta.update(extra)
     out = list(entries)
-    customs = [entry for entry in entries if isinstance(entry, data.Custom)]
+    customs = [entry for entry in entries if type(entry) is data.Custom]
 
     # The company and reminder directives are checked here so that bean-check and Fava's Errors
     # page show their mistakes, not only the statement or reminder that needs them.

@@ -237,6 +237,7 @@ class _Run:
         self.rates = rates
         self.policies = policies
         self.as_of = as_of
+        self.memo: dict[tuple, Any] = {}  # item_penalties results, shared by the rounds
         self.common: list[int] = []  # positions of the opens and custom directives
         self.by_account: dict[str, list[int]] = {}  # positions of each account's transactions
         root = ar_config.receivable_root
@@ -264,7 +265,7 @@ class _Run:
                accounts: set[str]) -> dict[str, tuple[list[ItemCharge], Book]]:
         customers = {key for key, c in settlement.book.customers.items() if c.account in accounts}
         result = assess(settlement, self.as_of, self.config, self.rates,
-                        self.policies.of(settlement.book), posted, customers)
+                        self.policies.of(settlement.book), posted, customers, self.memo)
         self.missing.extend(result.missing)
         self.currencies |= result.no_indemnity_in
         book = settlement.book
