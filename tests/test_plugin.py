@@ -577,3 +577,52 @@ def test_a_full_payment_naming_the_invoice_takes_back_the_netted_credit():
     assert [(a.amount, a.netted) for a in f2.allocations] == [(D("3600.00"), False)]
     assert [(u.credit.entry.narration, u.amount) for u in state.unapplied] == [
         ("Paid 200 too much, no reference", D("200.00"))]
+
+
+def test_two_overpayments_net_against_a_later_invoice_in_order():
+    # The first credit closes F-1; the second must not get a zero allocation on it.
+    entries, errors, options = load(CUSTOMER + """
+    2025-01-10 * "Dupont" "Acompte sans facture"
+      Assets:Bank                100.00 EUR
+      Assets:Receivable:Dupont  -100.00 EUR
+    2025-01-12 * "Dupont" "Second acompte"
+      Assets:Bank                 50.00 EUR
+      Assets:Receivable:Dupont   -50.00 EUR
+    2025-02-01 * "Dupont" "Facture" ^F-1
+      invoice: "F-1"
+      Assets:Receivable:Dupont    80.00 EUR
+      Income:Sales
+    """)
+    assert errors == []
+    config, _ = config_from_options(options)
+    state = settle(read_book(entries, config)[0])
+    f1 = next(s for s in state.items if s.item.invoice == "F-1")
+    assert [(a.amount, a.netted) for a in f1.allocations] == [(D("80.00"), True)]
+    assert sorted(u.amount for u in state.unapplied) == [D("20.00"), D("50.00")]
+
+
+def test_a_payment_linked_to_an_invoice_number_pays_the_invoices_carrying_that_link():
+    entries, errors, options = load(CUSTOMER + """
+    2025-01-05 * "Dupont" "Plus ancienne" ^F-0
+      invoice: "F-0"
+      Assets:Receivable:Dupont   150.00 EUR
+      Income:Sales
+    2025-01-10 * "Dupont" "Commande" ^F-1
+      invoice: "F-1"
+      Assets:Receivable:Dupont   100.00 EUR
+      Income:Sales
+    2025-01-20 * "Dupont" "Complément de la commande F-1" ^F-2 ^F-1
+      invoice: "F-2"
+      Assets:Receivable:Dupont    50.00 EUR
+      Income:Sales
+    2025-02-01 * "Dupont" "Règlement" ^F-1
+      Assets:Bank                150.00 EUR
+      Assets:Receivable:Dupont  -150.00 EUR
+    """)
+    assert errors == []
+    config, _ = config_from_options(options)
+    book = read_book(entries, config)[0]
+    assert book.linked("F-1") == ("F-1", "F-2") and book.linked("F-2") == ("F-2",)
+    assert book.linked("nothing") == ()
+    closed = {s.item.invoice: s.open for s in settle(book).items}
+    assert closed == {"F-0": D("150.00"), "F-1": 0, "F-2": 0}  # not the oldest first

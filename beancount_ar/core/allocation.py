@@ -256,7 +256,9 @@ class _Settler:
             del self.unapplied[key]
 
     def release(self, credit: Credit, numbers: list[str]) -> None:
-        """Take back the soft allocations on the invoices a credit names, to unapplied."""
+        """Take back the soft allocations on the invoices a credit names, to unapplied.
+
+        Only customers in `netted_keys` have any: the caller checks that first."""
         key = (credit.customer, credit.currency)
         book = self.book
         for number in numbers:

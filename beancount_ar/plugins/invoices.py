@@ -44,24 +44,31 @@ def invoice_meta(invoice: Invoice, states: Iterable[ItemState],
 
     ``open_amount`` and ``paid_date`` describe the invoice after every entry of the ledger (they
     do not depend on today's date, so Beancount's load cache cannot make them stale)."""
-    meta: dict[str, Any] = {"due": invoice.due, COMPUTED: True}
+    currency = invoice.currency
     open_amount = ZERO
-    paid: list = []
+    paid = None
+    closed = True
     for state in states:
-        discount = posted.get(state.item.id)  # the discount the plugin posts closes the item
-        if discount is None:
+        discount = posted.get(state.item.id) if posted else None
+        if discount is None:  # else the discount the plugin posts closes the item
             open_amount += state.open
-            paid.append(state.closed_date)
+            day = state.closed_date
         else:
             open_amount += state.open - discount.amount
-            paid.append(discount.payment.date)
-    currency = invoice.currency
-    meta["open_amount"] = Amount(round_money(open_amount, currency), currency)
-    if open_amount == 0 and all(paid):
-        meta["paid_date"] = max(paid)
+            day = discount.payment.date
+        if day is None:
+            closed = False
+        elif paid is None or day > paid:
+            paid = day
+    meta: dict[str, Any] = {
+        "due": invoice.due, COMPUTED: True,
+        "open_amount": _new(Amount, (round_money(open_amount, currency), currency)),
+    }
+    if open_amount == 0 and closed and paid is not None:
+        meta["paid_date"] = paid
     if invoice.discount_until is not None and invoice.discount:
         meta["discount_until"] = invoice.discount_until
-        meta["discount"] = Amount(invoice.discount, currency)
+        meta["discount"] = _new(Amount, (invoice.discount, currency))
     if len(invoice.items) > 1:
         meta["instalments"] = "; ".join(
             f"{item.due} {item.amount} {item.currency}" for item in invoice.items)
@@ -77,27 +84,13 @@ def invoices_meta(book: Book, settlement: Settlement, posted: dict[int, PendingD
         item = state.item
         if item.kind != INVOICE:
             continue
-        invoice = invoices[item.invoice]
-        if item.parts > 1:
-            states = split.setdefault(item.invoice, [])
-            states.append(state)
-            if len(states) == item.parts:
-                yield invoice, invoice_meta(invoice, states, posted)
+        if item.parts == 1:
+            yield invoices[item.invoice], invoice_meta(invoices[item.invoice], (state,), posted)
             continue
-        # `invoice_meta` for the usual one-part invoice, inlined: it runs for every invoice.
-        discount = posted.get(item.id) if posted else None
-        currency = invoice.currency
-        open_amount = state.open if discount is None else state.open - discount.amount
-        meta = {"due": invoice.due, COMPUTED: True,
-                "open_amount": _new(Amount, (round_money(open_amount, currency), currency))}
-        if open_amount == 0:
-            paid = state.closed_date if discount is None else discount.payment.date
-            if paid is not None:
-                meta["paid_date"] = paid
-        if invoice.discount_until is not None and invoice.discount:
-            meta["discount_until"] = invoice.discount_until
-            meta["discount"] = _new(Amount, (invoice.discount, currency))
-        yield invoice, meta
+        states = split.setdefault(item.invoice, [])
+        states.append(state)
+        if len(states) == item.parts:
+            yield invoices[item.invoice], invoice_meta(invoices[item.invoice], states, posted)
 
 
 def discount_entry(pending: PendingDiscount, config: ArConfig, customer: Customer) -> Any:
