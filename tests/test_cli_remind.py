@@ -12,7 +12,7 @@ import pypdf
 import pytest
 
 from beancount_ar.cli import CliError
-from beancount_ar.cli_remind import cmd_remind, parse_smtp, register
+from beancount_ar.cli.remind import cmd_remind, parse_smtp, register
 from tests.conftest import ledger_text
 from tests.test_mail import free_port, smtp_server  # noqa: F401 - the fixture
 

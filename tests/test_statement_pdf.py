@@ -16,7 +16,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from beancount_ar import cli
-from beancount_ar.cli_statement import register
+from beancount_ar.cli.statement import register
 from beancount_ar.core.aging import receivable_balances
 from beancount_ar.render import documents
 from beancount_ar.render.documents import (

@@ -33,7 +33,7 @@ from decimal import Decimal
 from email.message import EmailMessage
 from typing import Any
 
-from beancount_ar.cli import CliError, load_ledger, parse_date
+from beancount_ar.cli.common import CliError, load_ledger, parse_date
 from beancount_ar.core.reminders import Reminder
 from beancount_ar.ledger_writer import WriteError, append_entries, record_directives
 from beancount_ar.mail import MailError, SmtpSession, message_bytes, one_line, smtp_password

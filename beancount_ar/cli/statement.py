@@ -21,7 +21,7 @@ import os
 import sys
 from typing import Any
 
-from beancount_ar.cli import CliError, load_ledger
+from beancount_ar.cli.common import CliError, load_ledger
 from beancount_ar.core.statements import ACTIVITY, OPEN_ITEMS, TYPES
 
 

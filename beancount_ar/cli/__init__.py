@@ -1,0 +1,55 @@
+"""``bean-ar``: receivables reports from the command line.
+
+    bean-ar invoices main.beancount --as-of 2026-11-23 --status overdue
+    bean-ar aging main.beancount --by due --buckets 30,60,90 --format json
+    bean-ar statement main.beancount --customer Assets:Receivable:Dupont -o dupont.pdf
+    bean-ar remind main.beancount --send --record reminders.beancount
+
+Reads the ledger with its plugins (so the plugin's discounts are there), then asks the core for
+the subledger as of the date. Text is an aligned table for people; JSON (amounts as strings, ISO
+dates) and CSV are for programs. Bad input is one line on stderr and exit status 1, never a
+traceback. This module only parses arguments and formats; the rules are in `beancount_ar.core`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from beancount_ar.cli import remind, reports, statement
+from beancount_ar.cli.common import CliError, load_ledger, parse_date
+
+COMMANDS = (reports, statement, remind)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="bean-ar", description="Accounts receivable reports for a Beancount ledger.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module in COMMANDS:
+        module.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``bean-ar`` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        output = args.run(args)
+    except CliError as exc:
+        print(f"bean-ar: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - no traceback reaches a user
+        print(f"bean-ar: internal error ({exc.__class__.__name__}: {exc}); please report it",
+              file=sys.stderr)
+        return 1
+    try:
+        print(output)
+    except BrokenPipeError:  # `bean-ar ... | head`
+        return 0
+    return 0
+
+
+
+__all__ = ["CliError", "build_parser", "load_ledger", "main", "parse_date"]
