@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from beancount_ar.core.aging import receivable_balances
 from beancount_ar.core.company import Company, french_vat_key, iban_valid, read_company
+from beancount_ar.core.customers import CustomerError, find_customer
 from beancount_ar.core.model import CREDIT_NOTE, DISCOUNT, INVOICE, PAYMENT, PENALTY, WRITEOFF
 from beancount_ar.core.statements import (
     ACTIVITY,
@@ -21,7 +22,6 @@ from beancount_ar.core.statements import (
     build_statement,
     build_statements,
     customers_with_balance,
-    find_customer,
     payment_reference,
     remittance_text,
 )
@@ -364,13 +364,13 @@ def test_shared_account_customers_and_balances():
 
 def test_find_customer_errors():
     _, _, settlement = settled(DUPONT + SHARED.replace(HEAD, ""))
-    with pytest.raises(StatementError, match=r"no such customer \(did you mean "
+    with pytest.raises(CustomerError, match=r"no such customer \(did you mean "
                                              r"'Boulangerie Dupont SARL'"):
         find_customer(settlement.book, "Boulangerie Dupond SARL")
-    with pytest.raises(StatementError, match="no such customer"):
+    with pytest.raises(CustomerError, match="no such customer"):
         find_customer(settlement.book, "Nobody at all")
     # The shared account holds several customers: name one.
-    with pytest.raises(StatementError, match=r"shared receivable account holding several "
+    with pytest.raises(CustomerError, match=r"shared receivable account holding several "
                                              r"customers \(M. Andrieux, SCI Bellevue\)"):
         find_customer(settlement.book, "Assets:Receivable:Divers")
 

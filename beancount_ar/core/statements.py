@@ -35,14 +35,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from beancount_ar.core import aging as aging_lib
 from beancount_ar.core.allocation import ItemState, Settlement, Unapplied
-from beancount_ar.core.book import Book
+from beancount_ar.core.customers import find_customer
 from beancount_ar.core.model import INVOICE, PENALTY, Allocation, Credit, Customer, Item
 from beancount_ar.core.money import ZERO
 
@@ -158,36 +157,6 @@ class Statement:
 
 
 # -- customers -------------------------------------------------------------------------------
-
-
-def find_customer(book: Book, wanted: str) -> str:
-    """The key of the customer named by an account, a customer key or a display name."""
-    customers = book.customers
-    if wanted in customers:
-        return wanted
-    lowered = wanted.strip().lower()
-    keys = sorted(key for key, c in customers.items()
-                  if (c.account == wanted and not c.shared) or c.name.lower() == lowered)
-    if len(keys) == 1:
-        return keys[0]
-    shared = sorted(c.name for c in customers.values() if c.shared and c.account == wanted)
-    if not keys and shared:
-        raise StatementError(f"{wanted} is a shared receivable account holding several "
-                             f"customers ({', '.join(shared[:5])}{'...' if len(shared) > 5 else ''}"
-                             "); give the customer's name")
-    if len(keys) > 1:
-        raise StatementError(f"customer {wanted!r} is ambiguous: it names {', '.join(keys)}; "
-                             "give one of these")
-    # Suggestions: names like the name given, or accounts whose last part is like its last part.
-    leaves = {key.rsplit(":", 1)[-1]: key for key, c in customers.items() if not c.shared}
-    close = difflib.get_close_matches(wanted.rsplit(":", 1)[-1], list(leaves), n=3, cutoff=0.6)
-    close = [leaves[leaf] for leaf in close] if ":" in wanted else [
-        *difflib.get_close_matches(wanted, [c.name for c in customers.values()], n=3,
-                                   cutoff=0.6),
-        *(leaves[leaf] for leaf in close)][:3]
-    hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
-    raise StatementError(f"customer {wanted!r}: no such customer{hint}; give a receivable "
-                         "account such as 'Assets:Receivable:Dupont' or a customer name")
 
 
 def payment_reference(customer: Customer) -> str:

@@ -47,6 +47,7 @@ from markupsafe import Markup
 
 from beancount_ar.core.allocation import Settlement
 from beancount_ar.core.company import DIRECTIVE, Company, read_company
+from beancount_ar.core.customers import CustomerError, find_customer
 from beancount_ar.core.money import quantum
 from beancount_ar.core.statements import (
     ACTIVITY,
@@ -56,7 +57,6 @@ from beancount_ar.core.statements import (
     StatementError,
     build_statements,
     customers_with_balance,
-    find_customer,
     remittance_text,
 )
 from beancount_ar.core.subledger import subledger
@@ -313,7 +313,7 @@ def _statements(job: StatementJob, customers: Iterable[str]) -> list[Statement]:
     try:
         keys = [find_customer(book, c) for c in customers]
         return build_statements(job.settlement, keys, job.kind, job.start)
-    except StatementError as exc:
+    except (CustomerError, StatementError) as exc:
         raise DocumentError(str(exc)) from None
 
 

@@ -44,6 +44,7 @@ import jinja2
 
 from beancount_ar.core.allocation import Settlement
 from beancount_ar.core.company import Company
+from beancount_ar.core.customers import CustomerError, find_customer
 from beancount_ar.core.model import INVOICE, PENALTY, Customer
 from beancount_ar.core.money import ZERO
 from beancount_ar.core.reminder_config import DIRECTIVE as SETTINGS_DIRECTIVE
@@ -58,7 +59,6 @@ from beancount_ar.core.statements import (
     Statement,
     StatementError,
     build_statements,
-    find_customer,
 )
 from beancount_ar.core.subledger import subledger
 from beancount_ar.ledger_writer import record_directives
@@ -156,7 +156,7 @@ class ReminderJob:
         spacing, or an upcoming courtesy reminder. DocumentError if there is none."""
         try:
             key = find_customer(self.settlement.book, customer)
-        except StatementError as exc:
+        except CustomerError as exc:
             raise DocumentError(str(exc)) from None
         lists = (self.worklist.reminders, self.worklist.waiting, self.worklist.upcoming)
         for reminder in (r for group in lists for r in group):
