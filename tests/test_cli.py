@@ -138,7 +138,7 @@ def test_aging_by_invoice_date_with_custom_buckets(capsys, ledger):
     (("invoices", "{ledger}", "--as-of", "2025-13-01"), "expected a date such as"),
     (("invoices", "{ledger}", "--customer", "Nobody"), "no such customer"),
     (("invoices", "{ledger}", "--status", "late"), "expected one of unpaid, open, overdue"),
-    (("invoices", "{ledger}", "--kind", "fee"), "--kind 'fee': expected one of invoice, instalment"),
+    (("invoices", "{ledger}", "--kind", "fee"), "--kind 'fee': expected one of invoice"),
     (("aging", "{ledger}", "--buckets", "60,30"), "increasing"),
     (("aging", "{broken}"), "the ledger has errors"),
 ])
