@@ -383,6 +383,7 @@ FR: dict[str, str] = {
         "respecté, ni pour un client marqué reminders: FALSE.",
     "The policy in full": "La politique en détail",
     "{days} days late": "{days} jours de retard",
+    "paid; charges of {amount} open": "payée ; pénalités de {amount} dues",
     "due today": "échue aujourd'hui",
     "due in {days} days": "échue dans {days} jours",
     "No reminder for {name} today: nothing of theirs is due for one.":

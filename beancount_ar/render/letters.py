@@ -123,12 +123,13 @@ class Letter:
 
     @property
     def invoices(self) -> list[str]:
-        """The invoice numbers the letter lists, in its order."""
+        """The numbers of the invoices whose open amounts the letter claims, in its order (of
+        the invoices whose late-payment charges alone it claims when there are no others)."""
+        lines = [line for part in self.parts for line in part.lines]
         numbers: list[str] = []
-        for part in self.parts:
-            for line in part.lines:
-                if line.item.invoice and line.item.invoice not in numbers:
-                    numbers.append(line.item.invoice)
+        for line in [line for line in lines if not line.paid] or lines:
+            if line.item.invoice and line.item.invoice not in numbers:
+                numbers.append(line.item.invoice)
         return numbers
 
     @property
