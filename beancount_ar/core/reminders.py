@@ -123,15 +123,16 @@ def classify(behaviour: Behaviour | None, policy: ReminderPolicy = ReminderPolic
 @dataclass(frozen=True, slots=True)
 class Line:
     """An invoice (or instalment, or other debit) a reminder lists, with the overdue
-    late-payment charges posted on it. An invoice already paid is listed for its charges alone
-    (its `state.open` is 0)."""
+    late-payment charges posted on its invoice. An invoice with overdue charges and no overdue
+    open item (paid, say) is listed for its charges alone (`charges_only`)."""
 
     state: ItemState
-    days_overdue: int  # negative: days until due; for a paid invoice, its oldest charge's
+    days_overdue: int  # negative: days until due; charges only: its oldest charge's
     last_level: int | None  # the last level recorded for the invoice
     level: int | None  # the level this invoice reaches now (None: none yet)
     penalties: Decimal  # late-payment charges posted on the invoice, overdue and still open
     charges: tuple[ItemState, ...] = ()  # those charges
+    charges_only: bool = False  # the line claims the charges, not the item (paid, or not due)
 
     @property
     def item(self):
@@ -140,12 +141,17 @@ class Line:
     @property
     def paid(self) -> bool:
         """The invoice itself is settled: the line claims its charges only."""
-        return self.state.open == 0
+        return self.charges_only and self.state.open == 0
+
+    @property
+    def principal(self) -> Decimal:
+        """The open amount the line claims: none when it claims the charges only."""
+        return ZERO if self.charges_only else self.state.open
 
     @property
     def claimed(self) -> Decimal:
-        """What the line asks for: the open amount and the charges."""
-        return self.state.open + self.penalties
+        """What the line asks for: its principal and the charges."""
+        return self.principal + self.penalties
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,9 +243,13 @@ def worklist(settlement: Settlement, as_of: datetime.date,
             last_level[record.invoice] = max(record.level, last_level.get(record.invoice, -1))
             last_sent[record.customer] = max(record.date, last_sent.get(record.customer,
                                                                        record.date))
-    by_customer: dict[str, list[ItemState]] = {}
+    # What a letter may list: open items (not charges), each with the overdue open charges of
+    # its invoice when it is itself overdue; an invoice with overdue charges and no overdue
+    # open item gets a line for its charges alone.
+    by_customer: dict[str, list[tuple[ItemState, bool]]] = {}  # (state, charges only)
     first_state: dict[str, ItemState] = {}  # an invoice's first item, open or not
     charges: dict[str, list[ItemState]] = {}  # overdue open charges, by invoice
+    carrier: dict[str, ItemState] = {}  # the invoice's earliest-due overdue open item
     for state in settlement.items:
         item = state.item
         if item.kind == INVOICE and item.invoice and item.part == 1:
@@ -250,13 +260,15 @@ def worklist(settlement: Settlement, as_of: datetime.date,
             if as_of > item.due:
                 charges.setdefault(item.invoice, []).append(state)
             continue
-        by_customer.setdefault(item.customer, []).append(state)
-    # An invoice whose items are all closed still gets a line for its open charges.
-    listed_invoices = {s.item.invoice for states in by_customer.values() for s in states}
+        by_customer.setdefault(item.customer, []).append((state, False))
+        if item.invoice and as_of > item.due:
+            held = carrier.get(item.invoice)
+            if held is None or (item.due, item.id) < (held.item.due, held.item.id):
+                carrier[item.invoice] = state
     for number, states in charges.items():
-        if number not in listed_invoices and number in first_state:
-            by_customer.setdefault(states[0].item.customer, []).append(first_state[number])
-            listed_invoices.add(number)
+        if number not in carrier:
+            alone = first_state.get(number, states[0])
+            by_customer.setdefault(alone.item.customer, []).append((alone, True))
     plans = _plans_in_force(settlement, as_of)
     ready: list[Reminder] = []
     waiting: list[Reminder] = []
@@ -270,8 +282,8 @@ def worklist(settlement: Settlement, as_of: datetime.date,
         profile = classify(behaviours.get(key), policy)
         schedule = policy.schedule(profile.name)
         lines: list[Line] = []
-        charged: set[str] = set()  # invoices whose charges a line already carries
-        for state in sorted(states, key=lambda s: (s.item.due, s.item.date, s.item.id)):
+        for state, alone in sorted(states, key=lambda s: (s[0].item.due, s[0].item.date,
+                                                          s[0].item.id)):
             item = state.item
             dispute = book.disputed(item.invoice, as_of)
             if dispute is not None:
@@ -288,17 +300,14 @@ def worklist(settlement: Settlement, as_of: datetime.date,
                                                               f"kept{then}"))
                     continue
             own: tuple[ItemState, ...] = ()
-            if item.invoice and item.invoice not in charged:
+            if item.invoice and (alone or carrier.get(item.invoice) is state):
                 own = tuple(charges.get(item.invoice, ()))
-                charged.add(item.invoice)
-            if state.open == 0 and not own:
-                continue
-            days = ((as_of - item.due).days if state.open > 0
-                    else max((as_of - c.item.due).days for c in own))
+            days = (max((as_of - c.item.due).days for c in own) if alone
+                    else (as_of - item.due).days)
             last = last_level.get(item.invoice) if item.invoice else None
             level = next_level(schedule, days, last) if item.kind != DEBIT else None
-            lines.append(Line(state, days, last, level,
-                              sum((c.open for c in own), ZERO), own))
+            lines.append(Line(state, days, last, level, sum((c.open for c in own), ZERO), own,
+                              alone))
         if not lines:
             continue
         new = [line for line in lines if line.level is not None]

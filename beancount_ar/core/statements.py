@@ -86,6 +86,8 @@ class Line:
     invoice: str | None = None  # the invoice a penalty is charged on
     filename: str | None = None
     lineno: int | None = None
+    detail: str = ""  # a penalty: how it was computed (its entry's narration; untrusted)
+    note: int | None = None  # a penalty: the number of the `Note` that gives `detail`
 
     @property
     def debit(self) -> Decimal:
@@ -109,6 +111,17 @@ class Line:
 
 
 @dataclass(frozen=True, slots=True)
+class Note:
+    """How a late-payment charge was computed (the narration of its entry), printed once below
+    the lines so that each charge takes one line of the statement."""
+
+    number: int
+    date: datetime.date
+    invoice: str
+    text: str  # untrusted text: escape it
+
+
+@dataclass(frozen=True, slots=True)
 class Part:
     """The statement in one currency."""
 
@@ -121,6 +134,7 @@ class Part:
     unapplied: Decimal  # credits applied to nothing, zero or negative
     aging_labels: tuple[str, ...]  # ('current', '1-30', ...)
     aging: tuple[Decimal, ...]  # open amounts per bucket, by days past due
+    notes: tuple[Note, ...] = ()  # how each late-payment charge of the lines was computed
 
     @property
     def total_debit(self) -> Decimal:
@@ -347,11 +361,15 @@ def _item_line(index: _Index, letters: _Letters, states: Sequence[ItemState],
     open_amount = sum((s.open for s in states), ZERO)
     split = item.kind == INVOICE and item.parts > 1 and len(states) > 1
     reference = item.invoice if split else _item_reference(item)
+    # A charge the penalties plugin computed: its narration is the computation, for a note.
+    generated_charge = (item.kind == PENALTY and item.entry is not None
+                        and bool(item.entry.meta.get("ar_generated")))
     return Line(
         date=item.date,
         kind=item.kind,
         reference=reference or "",
-        description=_narration(item.entry),
+        description="" if generated_charge else _narration(item.entry),
+        detail=_narration(item.entry) if generated_charge else "",
         amount=item.amount if amount is None else amount,
         balance=balance,
         due=max(s.item.due for s in states) if split else item.due,
@@ -466,10 +484,12 @@ def _build(index: _Index, customer: str, kind: str, start: datetime.date | None)
             if not lines and closing == 0:
                 continue
         labels, buckets, unapplied = _aging(index, customer, currency)
+        lines, notes = _with_notes(lines)
         parts.append(Part(
             currency=currency,
             opening=opening,
             lines=tuple(lines),
+            notes=notes,
             closing=closing,
             not_yet_due=buckets[0],
             overdue=sum(buckets[1:], ZERO),
@@ -480,6 +500,19 @@ def _build(index: _Index, customer: str, kind: str, start: datetime.date | None)
     customer_record = book.customers[customer]
     return Statement(kind, customer_record, start if kind == ACTIVITY else None, end,
                      tuple(parts), payment_reference(customer_record))
+
+
+def _with_notes(lines: list[Line]) -> tuple[list[Line], tuple[Note, ...]]:
+    """Number the late-payment charges of `lines`: each keeps one short line, and how it was
+    computed becomes a note."""
+    notes: list[Note] = []
+    out = []
+    for line in lines:
+        if line.detail:
+            notes.append(Note(len(notes) + 1, line.date, line.invoice or "", line.detail))
+            line = dataclasses.replace(line, note=len(notes))
+        out.append(line)
+    return out, tuple(notes)
 
 
 def _check(kind: str, start: datetime.date | None, end: datetime.date) -> None:

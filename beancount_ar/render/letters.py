@@ -208,7 +208,7 @@ def _parts(reminder: Reminder) -> tuple[LetterPart, ...]:
     parts = []
     for currency in sorted(by_currency):
         lines = tuple(by_currency[currency])
-        principal = sum((line.state.open for line in lines), ZERO)
+        principal = sum((line.principal for line in lines), ZERO)
         penalties = sum((line.penalties for line in lines), ZERO)
         parts.append(LetterPart(currency, lines, principal, penalties,
                                 reminder.totals.get(currency, principal + penalties)))
