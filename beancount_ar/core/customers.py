@@ -17,6 +17,7 @@ message that lists them. An unknown name gets the close matches:
 from __future__ import annotations
 
 import difflib
+from typing import Any
 
 from beancount_ar.core.book import Book
 
@@ -73,4 +74,39 @@ def find_customer(book: Book, wanted: str) -> str:
                         "of these")
 
 
-__all__ = ["CustomerError", "find_customer", "find_customers"]
+def customer_email(book: Book, key: str) -> str | None:
+    """Where a customer's letters go: the ``email:`` of its account's ``open``; for a customer
+    of a shared account (which holds several), the ``email:`` of its latest invoice that has
+    one, since the shared account's ``open`` speaks for none of them:
+
+        2026-06-12 * "SCI Bellevue" "Éclairage des parties communes" ^F-2026-038
+          customer: "SCI Bellevue"
+          email: "gestion@sci-bellevue.example"
+          Assets:Receivable:Divers   2640.00 EUR
+          Income:Sales
+    """
+    customer = book.customers[key]
+    if customer.email or not customer.shared:
+        return customer.email
+    latest: tuple[Any, str] | None = None
+    for invoice in book.invoices.values():
+        if invoice.customer != key or invoice.entry is None:
+            continue
+        value = invoice.entry.meta.get("email")
+        if isinstance(value, str) and value.strip() and (latest is None
+                                                         or invoice.date >= latest[0]):
+            latest = (invoice.date, value.strip())
+    return latest[1] if latest else None
+
+
+def where_email_goes(book: Book, key: str) -> str:
+    """How to give a customer an e-mail address, for messages that say one is missing."""
+    customer = book.customers[key]
+    if customer.shared:
+        return (f"add email: \"...\" to its invoice transactions (it shares {customer.account} "
+                "with other customers, so that account's open directive cannot say it)")
+    return f"add email: \"...\" to the open directive of {customer.account}"
+
+
+__all__ = ["CustomerError", "customer_email", "find_customer", "find_customers",
+           "where_email_goes"]

@@ -44,7 +44,12 @@ import jinja2
 
 from beancount_ar.core.allocation import Settlement
 from beancount_ar.core.company import Company
-from beancount_ar.core.customers import CustomerError, find_customer
+from beancount_ar.core.customers import (
+    CustomerError,
+    customer_email,
+    find_customer,
+    where_email_goes,
+)
 from beancount_ar.core.model import INVOICE, PENALTY, Customer
 from beancount_ar.core.money import ZERO
 from beancount_ar.core.reminder_config import DIRECTIVE as SETTINGS_DIRECTIVE
@@ -368,15 +373,15 @@ def email_addresses(job: ReminderJob, reminder: Reminder) -> tuple[Address, list
     """The sender (the company's ``email``) and the recipients (the customer's ``email:``, one
     address or several separated by commas) of a letter's e-mail; MailError when one is
     missing or is not a plain e-mail address."""
-    customer = job.settlement.book.customers[reminder.customer]
-    good, bad = split_emails(customer.email)
+    book = job.settlement.book
+    customer = book.customers[reminder.customer]
+    good, bad = split_emails(customer_email(book, reminder.customer))
     if bad:
         raise MailError(f"{one_line(customer.name, 60)}: email {one_line(bad[0], 80)!r} is not an "
                         f"e-mail address; correct the email: metadata of {customer.account}")
     if not good:
-        raise MailError(f"{one_line(customer.name, 60)} has no e-mail address: add email: "
-                        f"\"...\" to the open directive of {customer.account}, or print the "
-                        "letter")
+        raise MailError(f"{one_line(customer.name, 60)} has no e-mail address: "
+                        f"{where_email_goes(book, reminder.customer)}, or print the letter")
     if not job.company.email:
         raise MailError("the company has no e-mail address to send from: add 'email' to the "
                         "custom \"ar-company\" directive")
