@@ -167,7 +167,7 @@ class AgingPage(PageBase):
                                  "dated in it, VAT included."),
                  "detail": t("invoiced {invoiced} − credit notes {credit_notes}",
                              invoiced=money(f.invoiced), credit_notes=money(f.credit_notes)),
-                 "url": links.view("invoices", currency=currency,
+                 "url": links.view("invoices", currency=currency, kind="invoice,instalment",
                                    **{"from": scope.begin.isoformat()},
                                    to=scope.as_of.isoformat())},
             ]
