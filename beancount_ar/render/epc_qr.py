@@ -29,6 +29,8 @@ import io
 import re
 from decimal import Decimal
 
+from beancount_ar.extras import MissingExtra, need
+
 MAX_AMOUNT = Decimal("999999999.99")
 MIN_AMOUNT = Decimal("0.01")
 MAX_BYTES = 331
@@ -103,8 +105,10 @@ def creditor_reference_valid(reference: str) -> bool:
 
 def make_qr(payload: str):
     """The segno QR code of an EPC payload: level M, no ECI, version 13 at most."""
-    import segno  # imported here: only documents with a QR code need it
-
+    try:  # imported here: only documents with a QR code need it
+        segno = need("segno", "pdf", "payment QR codes")
+    except MissingExtra as exc:
+        raise EpcError(str(exc)) from None
     qr = segno.make_qr(payload.encode("utf-8"), error="m", boost_error=False)
     if qr.version > 13:  # pragma: no cover - 331 bytes always fit in version 13 at level M
         raise EpcError(f"the payment data needs QR version {qr.version}; at most 13 is allowed")

@@ -16,6 +16,7 @@ from urllib.parse import unquote, urlsplit
 
 import jinja2
 
+from beancount_ar.extras import MissingExtra, need
 from beancount_ar.render.environment import (
     PACKAGE_TEMPLATES,
     TEMPLATE_DIR,
@@ -34,9 +35,9 @@ def _allowed_roots(ledger_dir: str | None) -> tuple[str, ...]:
 
 def _fetcher(roots: tuple[str, ...]):
     """A WeasyPrint URL fetcher for data: URIs and files under `roots`, nothing else."""
-    from weasyprint.urls import URLFetcher
+    urls = need("weasyprint.urls", "pdf", "PDF documents", "or write HTML with --format html")
 
-    class LocalFetcher(URLFetcher):
+    class LocalFetcher(urls.URLFetcher):
         def fetch(self, url: str, headers: Any = None):  # noqa: D102
             scheme = url.split(":", 1)[0].lower()
             if scheme == "file":
@@ -66,20 +67,22 @@ def _base_url(ledger_dir: str | None) -> str:
 @lru_cache(maxsize=8)
 def _stylesheet(css: str, ledger_dir: str | None) -> Any:
     """The stylesheet parsed once: WeasyPrint compiles its selectors, which is slow."""
-    from weasyprint import CSS
-
-    return CSS(string=css, base_url=_base_url(ledger_dir),
-               url_fetcher=_fetcher(_allowed_roots(ledger_dir)))
+    weasyprint = need("weasyprint", "pdf", "PDF documents")
+    return weasyprint.CSS(string=css, base_url=_base_url(ledger_dir),
+                          url_fetcher=_fetcher(_allowed_roots(ledger_dir)))
 
 
 def html_to_pdf(html: str, ledger_dir: str | None = None, css: str | None = None) -> bytes:
     """An A4 PDF of a document's HTML (WeasyPrint), styled by `css` if given."""
-    from weasyprint import HTML  # imported late: it takes about a second
-
+    try:  # imported late: it takes about a second
+        weasyprint = need("weasyprint", "pdf", "PDF documents",
+                          "or write HTML with --format html")
+    except MissingExtra as exc:
+        raise DocumentError(str(exc)) from None
     try:
         stylesheets = [_stylesheet(css, ledger_dir)] if css else None
-        return HTML(string=html, base_url=_base_url(ledger_dir),
-                    url_fetcher=_fetcher(_allowed_roots(ledger_dir))
+        return weasyprint.HTML(string=html, base_url=_base_url(ledger_dir),
+                               url_fetcher=_fetcher(_allowed_roots(ledger_dir))
                     ).write_pdf(stylesheets=stylesheets)
     except Exception as exc:  # noqa: BLE001 - WeasyPrint raises many kinds
         raise DocumentError(f"the PDF could not be made ({exc.__class__.__name__}: {exc})"
