@@ -29,6 +29,7 @@ import io
 import re
 from decimal import Decimal
 
+from beancount_ar.core.identifiers import creditor_reference_valid
 from beancount_ar.extras import MissingExtra, need
 
 MAX_AMOUNT = Decimal("999999999.99")
@@ -92,15 +93,6 @@ def epc_payload(name: str, iban: str, amount: Decimal, text: str | None = None,
         raise EpcError(f"the payment data is {len(payload.encode('utf-8'))} bytes, more than "
                        f"the {MAX_BYTES} an EPC QR code may carry; shorten the name or text")
     return payload
-
-
-def creditor_reference_valid(reference: str) -> bool:
-    """ISO 11649: "RF", two check digits, up to 21 letters and digits; mod 97 == 1."""
-    reference = reference.replace(" ", "").upper()
-    if not re.fullmatch(r"RF\d{2}[A-Z0-9]{1,21}", reference):
-        return False
-    moved = reference[4:] + reference[:4]
-    return int("".join(str(int(ch, 36)) for ch in moved)) % 97 == 1
 
 
 def make_qr(payload: str):
