@@ -302,4 +302,5 @@ def test_recogniser_rules():
     assert recogniser.invoice_number(entry, lambda name: False) == ("2024-003", NARRATION)
     assert recogniser.invoice_number(entry, lambda name: True)[0] is None
     assert suggest_pattern(["Facture 2024-017 - Laval", "Payment for INV-12",
-                            "facture 2024-018"]) == "(?i)\\b([0-9]{4}\\-[0-9]+)\\b"
+                            "facture 2024-018"]) == "(?i)([0-9]{4}-[0-9]+)"
+    assert suggest_pattern(["Invoice 12", "invoice #13"]) == "(?i)invoice ([0-9]+)"

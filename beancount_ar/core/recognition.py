@@ -118,35 +118,40 @@ def suggest_pattern(texts: Iterable[str]) -> str | None:
     """An ``invoice_pattern`` for the numbers quoted in these narrations, if they share a shape.
 
     Looks for words such as "Facture 2024-017", "Invoice INV-12", "FACT F-2025-001" and returns
-    a pattern matching the commonest shape, for `bean-ar doctor` to propose."""
-    word = r"(?:factures?|fact\.?|fac|invoices?|inv\.?|rechnung|bill|payment for|paiement|" \
-           r"r[eè]glement)"
-    probe = re.compile(r"(?i)\b" + word + r"\s*(?:n[o°º]\.?\s*|#\s*)?([A-Z0-9][A-Z0-9./_-]*[0-9])")
+    a pattern matching the commonest shape, for `bean-ar doctor` to propose (without
+    backslashes, so that it can be pasted into a ``plugin`` line as it is)."""
+    word = r"(factures?|fact|fac|invoices?|inv|rechnung|bill|payment for|paiement|r[eè]glement)"
+    probe = re.compile(r"(?i)\b" + word + r"[.:]?\s*(?:n[o°º]\.?\s*|#\s*)?"
+                       r"([A-Z0-9][A-Z0-9./_-]*[0-9])")
     shapes: dict[str, int] = {}
     for text in texts:
         for match in probe.finditer(text or ""):
-            shape = _shape(match.group(1))
-            if shape:
-                shapes[shape] = shapes.get(shape, 0) + 1
+            shape = _shape(match.group(2))
+            if shape is None:
+                continue
+            if match.group(2).isdigit():
+                shape = f"{match.group(1).lower()} ({shape})"  # a bare number: keep its word
+            else:
+                shape = f"({shape})"
+            shapes[shape] = shapes.get(shape, 0) + 1
     if not shapes:
         return None
-    best = max(shapes, key=lambda s: (shapes[s], s))
-    return "(?i)\\b(" + best + ")\\b"
+    return "(?i)" + max(shapes, key=lambda s: (shapes[s], s))
 
 
 def _shape(number: str) -> str | None:
     """A regular expression for numbers shaped like `number` (letters kept, digits counted)."""
     parts = re.findall(r"[A-Za-z]+|[0-9]+|[^A-Za-z0-9]", number)
+    if not any(p.isdigit() for p in parts):
+        return None
     out = []
     for part in parts:
         if part.isdigit():
             out.append(f"[0-9]{{{len(part)}}}" if len(part) >= 4 else "[0-9]+")
         elif part.isalpha():
-            out.append(re.escape(part.upper()))
+            out.append(part.upper())
         else:
-            out.append(re.escape(part))
-    if not any(p.isdigit() for p in parts):
-        return None
+            out.append(part if part in "-/_" else f"[{part}]")
     return "".join(out)
 
 
