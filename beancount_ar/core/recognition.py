@@ -155,5 +155,36 @@ def _shape(number: str) -> str | None:
     return "".join(out)
 
 
+
+
+def match_payment(book: Any, open_amounts: dict[str, Any], numbers: Iterable[str],
+                  customers: Iterable[str], amount: Any, currency: str
+                  ) -> tuple[str | None, str | None]:
+    """The invoice an incoming payment settles: (number, None), or (None, why not).
+
+    By the invoice numbers its text quotes (`numbers`, from `Recogniser.hints`) that name an
+    open invoice; else by the one open invoice of one of `customers` (customer keys) in
+    `currency` whose open amount is exactly `amount`. `open_amounts` maps invoice numbers to
+    what they still owe. Used by the bank-import hook (`beancount_ar.importing`)."""
+    quoted = [n for name in numbers for n in (name, *book.by_link.get(name, ()))
+              if n in book.invoices and book.invoices[n].currency == currency]
+    quoted = list(dict.fromkeys(quoted))
+    open_quoted = [n for n in quoted if open_amounts.get(n, 0) > 0]
+    if len(open_quoted) == 1:
+        return open_quoted[0], None
+    if len(open_quoted) > 1:
+        return None, f"ambiguous: quotes several open invoices ({', '.join(open_quoted)})"
+    wanted = set(customers)
+    same = [n for n, invoice in book.invoices.items()
+            if invoice.customer in wanted and invoice.currency == currency
+            and open_amounts.get(n) == amount]
+    if len(same) == 1:
+        return same[0], None
+    if len(same) > 1:
+        return None, (f"ambiguous: several open invoices of {amount} {currency} "
+                      f"({', '.join(same)})")
+    return None, None
+
+
 __all__ = ["AMBIGUOUS_LINKS", "LINK", "METADATA", "NAMES_INVOICE", "NARRATION", "NO_RULE",
-           "RULES", "Recogniser", "suggest_pattern"]
+           "RULES", "Recogniser", "match_payment", "suggest_pattern"]
