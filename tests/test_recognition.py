@@ -304,3 +304,33 @@ def test_recogniser_rules():
     assert suggest_pattern(["Facture 2024-017 - Laval", "Payment for INV-12",
                             "facture 2024-018"]) == "(?i)([0-9]{4}-[0-9]+)"
     assert suggest_pattern(["Invoice 12", "invoice #13"]) == "(?i)invoice ([0-9]+)"
+
+
+def test_shared_account_customer_is_customer_metadata_else_payee():
+    entries, errors, options = load("""
+plugin "beancount_ar"
+2024-01-01 open Assets:Receivable
+2024-01-01 open Assets:Bank
+2024-01-01 open Income:Sales
+2024-03-01 * "Atelier Nord" "Travaux" ^A-1
+  customer: "Atelier Nord SARL"
+  Assets:Receivable   100.00 EUR
+  Income:Sales
+2024-03-02 * "Studio Sud" "Travaux" ^S-1
+  Assets:Receivable   200.00 EUR
+  Income:Sales
+2024-03-10 * "VIR SEPA ATELIER NORD" "Virement" ^A-1
+  Assets:Bank   100.00 EUR
+  Assets:Receivable
+2024-03-11 * "Studio Sud" "Acompte"
+  Assets:Bank    50.00 EUR
+  Assets:Receivable
+""")
+    assert errors == []
+    assert table(entries, options, "2024-03-20") == {
+        "A-1": ("Atelier Nord SARL", datetime.date(2024, 3, 31), 0, "paid"),
+        "S-1": ("Studio Sud", datetime.date(2024, 4, 1), D("150.00"), "open"),
+    }
+    config, _ = config_from_options(options)
+    book, _ = read_book(entries, config)
+    assert sorted(c.name for c in book.customers.values()) == ["Atelier Nord SARL", "Studio Sud"]
