@@ -13,11 +13,12 @@
 ``python import.py extract bank.csv -e main.beancount`` then gives each imported payment (money
 in) the link of the invoice it settles: the invoice whose number its narration or payee quotes
 (by ``invoice_pattern``), else the one open invoice of the same customer (named by the payee,
-or by a receivable posting the importer added) whose open amount is the payment's amount. A
-payment with only its bank posting also gets the posting that credits that customer's
-receivable account. A payment that could settle several invoices is left as it is, with an
-``ar_match:`` note saying why. The configuration string is the one of your ``plugin
-"beancount_ar"`` line. The rules are in `beancount_ar.core.recognition` (`match_payment`).
+or in the payee's or narration's wording, or by a receivable posting the importer added) whose
+open amount is the payment's amount. A payment with only its bank posting also gets the
+posting that credits that customer's receivable account. A payment that could settle several
+invoices is left as it is, with an ``ar_match:`` note saying why. The configuration string is
+the one of your ``plugin "beancount_ar"`` line. The rules are in
+`beancount_ar.core.recognition` (`match_payment`, `customers_named`).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from beancount_ar.core.allocation import settle
 from beancount_ar.core.book import read_book
 from beancount_ar.core.config import parse_config
 from beancount_ar.core.money import ZERO
-from beancount_ar.core.recognition import Recogniser, match_payment
+from beancount_ar.core.recognition import Recogniser, customers_named, match_payment
 
 NOTE = "ar_match"
 _LINK = re.compile(r"^[A-Za-z0-9\-_/.]+$")  # what Beancount accepts in a link
@@ -58,18 +59,15 @@ class InvoiceLinker:
             if state.item.invoice is not None and state.item.kind == "invoice":
                 open_amounts[state.item.invoice] = open_amounts.get(
                     state.item.invoice, ZERO) + state.open
-        by_name: dict[str, list[str]] = {}
-        for key, customer in book.customers.items():
-            by_name.setdefault(customer.name.casefold(), []).append(key)
         out = []
         for filename, entries, account, importer in extracted:
-            entries = [self.link(entry, book, open_amounts, by_name)
+            entries = [self.link(entry, book, open_amounts)
                        if isinstance(entry, data.Transaction) else entry for entry in entries]
             out.append((filename, entries, account, importer))
         return out
 
-    def link(self, entry: data.Transaction, book: Any, open_amounts: dict[str, Decimal],
-             by_name: dict[str, list[str]]) -> data.Transaction:
+    def link(self, entry: data.Transaction, book: Any,
+             open_amounts: dict[str, Decimal]) -> data.Transaction:
         incoming = [p for p in entry.postings
                     if p.units is not None and p.units.number is not None and p.units.number > 0
                     and not self.receivable(p.account)]
@@ -79,8 +77,8 @@ class InvoiceLinker:
         customers = [key for p in entry.postings if self.receivable(p.account)
                      for key, c in book.customers.items() if c.account == p.account and (
                          not c.shared or c.name.casefold() == (entry.payee or "").casefold())]
-        if not customers and entry.payee:
-            customers = by_name.get(entry.payee.strip().casefold(), [])
+        if not customers:
+            customers = customers_named(book.customers, entry.payee, entry.narration)
         number, note = match_payment(book, open_amounts, self.recogniser.hints(entry), customers,
                                      units.number, units.currency)
         if number is None or not _LINK.match(number):

@@ -34,7 +34,7 @@ plugin "beancount_ar" "{'invoice_pattern': '(F-[0-9]{4}-[0-9]{3})'}"
 CSV = """\
 Date,Tiers,Libelle,Montant
 2025-02-15,VIR SEPA ACME SA,VIR SEPA ACME SA REGLEMENT FACT F-2025-002,800.00
-2025-02-16,ACME SA,VIREMENT RECU,1200.00
+2025-02-16,VIR SEPA ACME SA,VIREMENT RECU,1200.00
 2025-02-17,Boreal,VIREMENT RECU,300.00
 2025-02-18,Papeterie,CARTE 1234,-50.00
 """
@@ -67,7 +67,7 @@ def test_a_csv_bank_statement_imported_through_beangulp_gets_invoice_links(tmp_p
     # the reference in the narration, though the payee is the bank's wording
     assert by_day[15].links == {"F-2025-002"}
     assert [p.account for p in by_day[15].postings] == ["Assets:Bank", "Assets:Receivable:Acme"]
-    # no reference: the one open invoice of ACME SA for 1200.00
+    # no reference: the one open invoice of ACME SA (in the bank's wording) for 1200.00
     assert by_day[16].links == {"F-2025-001"}
     # Boreal has two open invoices of 300.00: left alone, with a note
     assert not by_day[17].links and len(by_day[17].postings) == 1

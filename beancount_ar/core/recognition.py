@@ -32,7 +32,7 @@ The rules are plain functions of an entry and of the invoices already known, so 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from beancount_ar.core.config import ArConfig
@@ -186,5 +186,21 @@ def match_payment(book: Any, open_amounts: dict[str, Any], numbers: Iterable[str
     return None, None
 
 
+
+def customers_named(customers: Mapping[str, Any], payee: str | None,
+                    narration: str | None) -> list[str]:
+    """The customer keys a payment's payee names: a customer's name exactly (case aside), else
+    the one customer whose name (4 characters or more) the payee or narration contains as
+    words - a bank's wording, "VIR SEPA ACME SA" for ACME SA."""
+    by_name: dict[str, list[str]] = {}
+    for key, customer in customers.items():
+        by_name.setdefault(customer.name.casefold(), []).append(key)
+    if payee and payee.strip().casefold() in by_name:
+        return by_name[payee.strip().casefold()]
+    text = f"{payee or ''} {narration or ''}".casefold()
+    named = [keys for name, keys in by_name.items()
+             if len(name) >= 4 and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text)]
+    return named[0] if len(named) == 1 else []
+
 __all__ = ["AMBIGUOUS_LINKS", "LINK", "METADATA", "NAMES_INVOICE", "NARRATION", "NO_RULE",
-           "RULES", "Recogniser", "match_payment", "suggest_pattern"]
+           "RULES", "Recogniser", "customers_named", "match_payment", "suggest_pattern"]
