@@ -334,3 +334,27 @@ plugin "beancount_ar"
     config, _ = config_from_options(options)
     book, _ = read_book(entries, config)
     assert sorted(c.name for c in book.customers.values()) == ["Atelier Nord SARL", "Studio Sud"]
+
+
+def test_without_payee_the_customer_is_the_client_income_account():
+    # Beancount's documentation exactly: no payee, income per client.
+    entries, errors, options = load("""
+plugin "beancount_ar" "{'receivable_root': 'Assets:AccountsReceivable'}"
+2014-01-01 open Assets:AccountsReceivable
+2014-01-01 open Assets:BofA:Checking
+2014-01-01 open Income:Clients:PepeStudios
+2014-02-05 * "Invoice for January" ^invoice-pepe-studios-jan14
+  Income:Clients:PepeStudios   -8450.00 USD
+  Assets:AccountsReceivable
+2014-02-20 * "Check deposit - payment from Pepe" ^invoice-pepe-studios-jan14
+  Assets:BofA:Checking          8450.00 USD
+  Assets:AccountsReceivable
+2014-02-21 * "Check deposit, no reference"
+  Assets:BofA:Checking           100.00 USD
+  Assets:AccountsReceivable
+""")
+    assert [e.message for e in errors] == [
+        "Assets:AccountsReceivable is a shared receivable account: say whose posting this is "
+        "with customer: metadata or a payee"]  # the last one: nothing says whose it is
+    assert table(entries, options, "2014-02-20") == {
+        "invoice-pepe-studios-jan14": ("PepeStudios", datetime.date(2014, 3, 7), 0, "paid")}

@@ -348,7 +348,7 @@ class _Reader(_DirectiveReader):
             named = self.named_customer(entry, posting, account)
             if named is not None:
                 return named
-        name = name or (entry.payee or "").strip()
+        name = name or (entry.payee or "").strip() or self.client_account(entry)
         if not name:
             self.error(entry, f"{account} is a shared receivable account: say whose posting this "
                               "is with customer: metadata or a payee")
@@ -360,6 +360,15 @@ class _Reader(_DirectiveReader):
                 key, account, name, shared=True,
                 language=_meta_str(defaults, "language"), terms=_meta_str(defaults, "terms"))
         return key
+
+    def client_account(self, entry: data.Transaction) -> str | None:
+        """The customer an account per client names, as in Beancount's documentation
+        (``Income:Clients:PepeStudios``): the last component of the one other posting's
+        account, three components deep or more, outside the receivables' root type."""
+        root = self.root.split(":", 1)[0] + ":"
+        found = {p.account for p in entry.postings
+                 if not p.account.startswith(root) and p.account.count(":") >= 2}
+        return found.pop().rsplit(":", 1)[-1] if len(found) == 1 else None
 
     def known(self, name: str) -> bool:
         """Whether an invoice has this number or carries this link."""
