@@ -358,3 +358,24 @@ plugin "beancount_ar" "{'receivable_root': 'Assets:AccountsReceivable'}"
         "with customer: metadata or a payee"]  # the last one: nothing says whose it is
     assert table(entries, options, "2014-02-20") == {
         "invoice-pepe-studios-jan14": ("PepeStudios", datetime.date(2014, 3, 7), 0, "paid")}
+
+
+def test_a_number_in_the_payee_names_the_invoice_paid():
+    entries, errors, options = load("""
+plugin "beancount_ar" "{'invoice_pattern': 'INV-[0-9]+'}"
+2024-01-01 open Assets:Receivable:Acme
+2024-01-01 open Assets:Bank
+2024-01-01 open Income:Sales
+2024-03-01 * "Acme" "Consulting" ^INV-11
+  Assets:Receivable:Acme   100.00 USD
+  Income:Sales
+2024-03-05 * "Acme" "Consulting" ^INV-12
+  Assets:Receivable:Acme   250.00 USD
+  Income:Sales
+2024-03-20 * "Payment for INV-12" "Wire"
+  Assets:Bank              250.00 USD
+  Assets:Receivable:Acme
+""")
+    assert errors == []
+    got = table(entries, options, "2024-03-20")
+    assert (got["INV-12"][2:], got["INV-11"][2:]) == ((0, "paid"), (D("100.00"), "open"))
