@@ -17,8 +17,13 @@ or in the payee's or narration's wording, or by a receivable posting the importe
 open amount is the payment's amount. A payment with only its bank posting also gets the
 posting that credits that customer's receivable account. A payment that could settle several
 invoices is left as it is, with an ``ar_match:`` note saying why. The configuration string is
-the one of your ``plugin "beancount_ar"`` line. The rules are in
-`beancount_ar.core.recognition` (`match_payment`, `customers_named`).
+the one of your ``plugin "beancount_ar"`` line. An imported line becomes:
+
+    2025-02-15 * "VIR SEPA ACME SA" "VIR SEPA ACME SA REGLEMENT FACT F-2025-002" ^F-2025-002
+      Assets:Bank                  800.00 EUR
+      Assets:Receivable:Acme      -800.00 EUR
+
+The rules are in `beancount_ar.core.recognition` (`match_payment`, `customers_named`).
 """
 
 from __future__ import annotations
