@@ -374,3 +374,22 @@ def test_tabs_and_tables_on_a_phone(browser, fava_url, view):
         assert scroll_width > width and height < layout["height"], layout
     shoot(page, f"{view}-390", width=390, height=844)
     context.close()
+
+
+def test_actions_go_through_the_extension_api_with_favas_filters(page, fava_url):
+    """Marking a letter as sent is a JSON POST to the extension's endpoint through Fava's
+    `ctx.api` (which leaves Fava's filters out: the module forwards them), answered and followed
+    by the page's reload. The last test here: it writes to the ledger copy."""
+    page.goto(fava_url + "?view=reminders&time=2026")
+    expect(page.locator(".ar .ar-tabs")).to_be_visible(timeout=30_000)
+    button = page.locator("#ar-reminders-table button.ar-mark:enabled").first
+    with page.expect_request(lambda r: "/reminder_record" in r.url) as request_info:
+        button.click()
+    request = request_info.value
+    assert request.method == "POST"
+    assert "/extension/AccountsReceivable/reminder_record?" in request.url
+    assert "time=2026" in request.url
+    assert request.header_value("content-type") == "application/json"
+    assert request.response().status == 200
+    page.wait_for_url(re.compile(r"recorded="))
+    expect(page.locator(".ar-recorded")).to_be_visible()
