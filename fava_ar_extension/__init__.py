@@ -50,6 +50,7 @@ from beancount_ar.mail import MailError
 from beancount_ar.render.documents import DocumentError
 from beancount_ar.render.letters import ReminderJob
 from fava_ar_extension.analysis import Analysis
+from fava_ar_extension.downloads import export_file, export_links
 from fava_ar_extension.i18n import UI
 from fava_ar_extension.pages import VIEWS, Links, PageError, Pages, Scope
 from fava_ar_extension.reminders_page import (
@@ -269,6 +270,8 @@ class AccountsReceivable(FavaExtensionBase):
                 result["body"] = reminders_page(analysis, pages, self.today(), self.writing())
             else:
                 result["body"] = getattr(pages, view)()
+            if not result["incognito"]:
+                result["exports"] = export_links(links, view, flask.request.args)
         except PageError as exc:
             result["error"] = str(exc)
         except Exception as exc:  # noqa: BLE001 - no traceback reaches the user
@@ -348,6 +351,13 @@ class AccountsReceivable(FavaExtensionBase):
     def invoices_json(self) -> Any:
         """The invoices, filtered like the Invoices page."""
         return self._json(lambda pages: pages.invoices_json())
+
+    @extension_endpoint("export")
+    def export(self) -> Any:
+        """A page's table as CSV or XLSX (``?table=aging|customers|invoices|customer&format=
+        csv|xlsx`` and the page's filters: `fava_ar_extension.downloads`)."""
+        return self._download(lambda pages: export_file(pages, current_language(),
+                                                        incognito()))
 
     # -- documents: statements and reminder letters -----------------------------------------
 

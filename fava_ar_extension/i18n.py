@@ -261,6 +261,14 @@ FR: dict[str, str] = {
     "Totals of the filtered rows, per currency": "Totaux des lignes filtrées, par devise",
     "Remove the filters": "Retirer les filtres",
     "JSON": "JSON",
+    # CSV and XLSX exports (fava_ar_extension.downloads): the link and the files' headers
+    "Export": "Exporter",
+    "Instalment": "Échéance partielle",
+    "Charged on": "Facturée sur",
+    "Settled by": "Réglée par",
+    "Discount": "Escompte",
+    "Fava hides the amounts (--incognito): nothing is exported.":
+        "Fava masque les montants (--incognito) : rien n'est exporté.",
     # navigation, customer page: documents
     "Statements": "Relevés",
     "Reminders": "Relances",

@@ -568,7 +568,7 @@ def test_configuration_buckets_and_aging_by(tmp_path):
                           '"fava_ar_extension" "{\'buckets\': (15, 45), \'aging_by\': \'due\'}"')
     client = make_app(tmp_path, text).test_client()
     body = page(client, "time=2026-03")
-    assert [text_of(h) for h in re.findall(r'<th class="num" data-sort="num">(.*?)</th>',
+    assert [text_of(h) for h in re.findall(r'<th class="num" data-sort="num"[^>]*>(.*?)</th>',
                                            body)][:4] == ["Current", "1–15 days", "16–45 days",
                                                           "over 45 days"]
     assert aging_row(body, "Boulangerie Dupont")[4] == "1,000.00"  # 45 days: 16-45
