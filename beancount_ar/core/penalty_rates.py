@@ -35,6 +35,11 @@ class Quote:
 
     rate: Decimal
     label: str  # e.g. "ECB 3.15 + 10"
+    reference: str | None = None  # the table the rate is built on (None: a contractual rate)
+    reference_rate: Decimal | None = None  # its rate on the reference day
+    margin: Decimal | None = None  # the points added to it
+    contract: Decimal | None = None  # the contractual rate (monthly with the monthly regime)
+    legal_floor: Decimal | None = None  # the French legal rate, when 3 x it is the rate
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +95,7 @@ class Rates:
         regime = self.regime
         if contract is None:
             contract = self.config.rate
+        ref: Decimal | Missing | None = None
         if contract is not None:
             rate = contract * 12 if regime.monthly else contract
             label = f"{contract} % a month x 12" if regime.monthly else f"contract {contract}"
@@ -106,6 +112,7 @@ class Rates:
                 return ref
             rate = ref + self.margin
             label = f"{self.reference} {ref} + {self.margin}"
+        floor = None
         if self.config.floor:
             legal = self._lookup(FR_LEGAL, half, half_year_label(half))
             if isinstance(legal, Missing):
@@ -113,4 +120,8 @@ class Rates:
             if legal * 3 > rate:
                 rate = legal * 3
                 label = f"3 x legal rate {legal}"
-        return Quote(rate, label)
+                floor = legal
+        if contract is not None:
+            return Quote(rate, label, None, None, None, contract, floor)
+        assert isinstance(ref, Decimal)
+        return Quote(rate, label, self.reference, ref, self.margin, None, floor)
