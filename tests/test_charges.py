@@ -85,7 +85,8 @@ def test_uk_bands_by_the_size_of_the_debt():
 
 
 def test_fixed_regime_has_no_indemnity_unless_configured():
-    fixed = ledger_charges(*ledger("{'regime': 'fixed', 'rate': 11, 'account': 'Income:Penalties'}"))
+    fixed = ledger_charges(*ledger(
+        "{'regime': 'fixed', 'rate': 11, 'account': 'Income:Penalties'}"))
     stated = stated_charges(fixed, AS_OF, account="Assets:Receivable:Dupont")
     assert stated.rate == D(11) and stated.indemnity == 0
     fee = ledger_charges(*ledger(
