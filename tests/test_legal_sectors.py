@@ -1,4 +1,4 @@
-"""``legal: 'FR'`` with a customer's ``sector:``: the maximum terms of Code de commerce L441-11 II."""
+"""``legal: 'FR'`` with a customer's ``sector:``: the maximum terms of L441-11 II."""
 
 from __future__ import annotations
 

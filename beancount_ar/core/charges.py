@@ -83,10 +83,13 @@ class StatedCharges:
     indemnity_currency: str = "EUR"
     uk_bands: bool = False  # the UK indemnity: 40/70/100 GBP by the size of the debt
     grace_days: int = 0
+    reference: str | None = None  # the rate table the rate is built on (None: contractual)
+    margin: Decimal | None = None  # the points added to the reference
+    contract: Decimal | None = None  # the contractual rate (a month, with the monthly regime)
 
     @property
     def contractual(self) -> bool:
-        return self.quote is not None and self.quote.contract is not None
+        return self.contract is not None
 
     @property
     def monthly(self) -> bool:
@@ -163,11 +166,16 @@ def stated_charges(ledger: LedgerCharges, as_of: datetime.date, *,
     fee, missed = indemnity_for(config, policy, currency, amount if amount is not None
                                 else Decimal(0))
     uk = (regime.indemnity == "GBP" and policy.indemnity is None and config.indemnity is None)
+    contract = policy.rate if policy.rate is not None else config.rate
+    reference = None if contract is not None else (config.reference or regime.reference)
+    margin = None if contract is not None else (
+        config.margin if config.margin is not None else regime.margin)
     return StatedCharges(
         origin=ledger.origin, applies=True, waived=False, regime=config.regime, law=regime.law,
         period=half_year_label(as_of), rate=quote.rate if quote else None, quote=quote,
         missing=missing, indemnity=Decimal(0) if missed else fee, indemnity_currency=currency,
-        uk_bands=uk, grace_days=policy.grace_days)
+        uk_bands=uk, grace_days=policy.grace_days, reference=reference, margin=margin,
+        contract=contract)
 
 
 def item_indemnity(ledger: LedgerCharges, *, account: str, invoice: Any | None,
