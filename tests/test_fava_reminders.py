@@ -3,7 +3,7 @@ real SMTP server on 127.0.0.1 (aiosmtpd) for "send" and the records read back fr
 
 The ledger is a copy of example-ledger/ (its `ar-reminders` settings point at 127.0.0.1; the
 copy points them at the test's server, without STARTTLS); "today" is pinned to 2026-11-23. As
-`bean-ar remind` says for that day: six letters - Restaurant Le Zinc at level 3 (4,833.25 EUR:
+`bean-ar remind` says for that day: six letters - Restaurant Le Zinc at level 3 (4,834.60 EUR:
 F-2026-050, F-2026-054, F-2026-063), SCI Bellevue at level 2 (no e-mail address),
 Menuiserie Garnier, the Mairie de Villefranche, Brighton Design (7,800.00 USD) and Boulangerie
 Dupont at level 1 - a courtesy reminder for Optique Renard on 2026-11-25, and Fondation
@@ -130,7 +130,7 @@ def test_worklist_of_the_day(fava):
     assert zinc.startswith("Restaurant Le Zinc lezinc.gerance@example.fr 3 – final Late payer")
     # the amount includes the late-payment charges the penalties plugin posted on them
     assert "F-2026-050 (82 days late) F-2026-054 (44 days late) F-2026-063 (16 days late) " \
-           "4,833.25 EUR" in zinc
+           "4,834.60 EUR" in zinc
     assert "F-2026-050 is 82 days overdue; level 3 (final) applies from +30 days for a late " \
            "payer, last level sent 2 last reminder 2026-11-02" in zinc
     assert "preview PDF .eml Send Mark as sent" in zinc
@@ -196,7 +196,7 @@ def test_preview_is_the_letter(fava):
     frame = re.search(r'<iframe class="ar-preview"[^>]*srcdoc="([^"]*)"', body)
     letter = plain(html.unescape(frame.group(1)))
     assert "Mise en demeure de payer" in letter
-    assert "F-2026-050" in letter and "4 833,25 €" in letter
+    assert "F-2026-050" in letter and "4 834,60 €" in letter
     assert "Claire Lambert, gérante" in letter
     assert 'sandbox="allow-same-origin"' in frame.group(0)
     # of an upcoming courtesy reminder too
@@ -216,7 +216,7 @@ def test_letter_pdf_and_eml(fava):
         "attachment; filename=reminder-3-final-RestaurantLeZinc-2026-11-23.pdf"
     text = pdf_text(response.data)
     assert "Restaurant Le Zinc" in text and "Mise en demeure de payer" in text
-    assert "4 833,25 €" in text
+    assert "4 834,60 €" in text
 
     response = fava.client.get(f"{fava.url}reminder_eml?customer={ZINC}")
     assert response.status_code == 200 and response.mimetype == "message/rfc822"
@@ -227,7 +227,7 @@ def test_letter_pdf_and_eml(fava):
     assert message["From"] == "Atelier Lumière SARL <compta@atelier-lumiere.example.fr>"
     [attachment] = list(message.iter_attachments())
     assert attachment.get_filename() == "reminder-3-final-RestaurantLeZinc-2026-11-23.pdf"
-    assert "4 833,25 €" in pdf_text(attachment.get_content())
+    assert "4 834,60 €" in pdf_text(attachment.get_content())
 
     response = fava.client.get(f"{fava.url}reminder_html?customer={ZINC}")
     assert response.status_code == 200 and response.mimetype == "text/html"
@@ -267,7 +267,7 @@ def test_send_emails_the_letter_and_records_it_once(tmp_path, smtp_server):  # n
                                   "F-2026-063 – Atelier Lumière SARL")
     [attachment] = list(message.iter_attachments())
     assert attachment.get_content_type() == "application/pdf"
-    assert "4 833,25 €" in pdf_text(attachment.get_content())
+    assert "4 834,60 €" in pdf_text(attachment.get_content())
     # the records, appended by Fava to the file where it inserts entries
     after = (tmp_path / "main.beancount").read_text(encoding="utf-8")
     assert after.startswith(before)
