@@ -179,7 +179,9 @@ def _penalties(entries: list, options_map: dict[str, Any], config_text: str | No
     tables, rate_problems = tables_from_entries(entries, [config.reference or ""])
     errors.extend(ARError(entry.meta, message, entry) for entry, message in rate_problems)
     ar_config, _ = config_from_options(options_map)
-    as_of = config.as_of or datetime.date.today()
+    as_of = config.as_of or today()
+    if config.as_of is None:
+        date_the_cache(options_map)
     policies = Policies(config, opens)
     for account in opens:
         if receivable(account, ar_config.receivable_root):
@@ -211,6 +213,42 @@ def _penalties(entries: list, options_map: dict[str, Any], config_text: str | No
     errors.extend(ARError(source, problem, None) for problem in problems)
     errors.extend(error for account in sorted(run.overpaid) for error in run.overpaid[account])
     return entries + added, errors
+
+
+# -- Beancount's load cache ------------------------------------------------------------------
+
+
+def today() -> datetime.date:
+    """Today: the as-of date of a plugin configured without 'as_of' (one place, for tests)."""
+    return datetime.date.today()
+
+
+class DatedPath(str):
+    """A ledger file name that, for Beancount's load cache, is also today's date.
+
+    bean-check, bean-query and bean-ar reuse a pickled load while the ledger's files are
+    unchanged: `beancount.loader.needs_refresh` compares a hash of the names (``.encode()``)
+    and the times of the files listed in ``options_map["include"]`` with the one stored with
+    the load. When the plugin computes penalties as of today, it puts the top-level file name
+    there as a DatedPath, whose ``encode`` adds the date of the day it is called: the stored
+    hash then holds only on the day of the load, and a later day loads the ledger afresh.
+    Everywhere else (``os.stat``, Fava's file watcher, file lists) it is the plain file name.
+    """
+
+    __slots__ = ()
+
+    def encode(self, encoding: str = "utf-8", errors: str = "strict") -> bytes:
+        return str.encode(self, encoding, errors) + f"\0as-of {today()}".encode()
+
+    def __reduce__(self) -> tuple:
+        return (DatedPath, (str(self),))
+
+
+def date_the_cache(options_map: dict[str, Any]) -> None:
+    """Make Beancount's load cache of this ledger valid only today (see DatedPath)."""
+    include = options_map.get("include")
+    if isinstance(include, list) and include and not isinstance(include[0], DatedPath):
+        include[0] = DatedPath(include[0])
 
 
 def overpayments(entries: list, options_map: dict[str, Any]) -> list:
