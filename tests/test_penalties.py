@@ -811,3 +811,12 @@ def test_penalties_to_date_for_statements():
                                base_policy(config))
     # 10 days at 13.15 % + 15 days at 12.15 % = 36.0274 + 49.9315 = 85.9589
     assert (result.interest, result.indemnity) == (D("85.96"), D("40.00"))
+
+
+def test_a_missing_rate_is_reported_once_for_all_the_items_that_need_it():
+    body = "".join(OPEN_2026.replace("F-12", f"F-1{n}").replace("1000.00", f"{n}00.00")
+                   for n in range(3, 7))
+    entries, errors, _ = load(body, LATER)
+    assert len([e for e in generated(entries)]) > 4  # every item is charged up to 2026-12-31
+    (message,) = messages(errors)
+    assert '2027-01-01 custom "ar-rate" "ECB" <rate in percent>' in message
