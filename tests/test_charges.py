@@ -96,8 +96,11 @@ def test_fixed_regime_has_no_indemnity_unless_configured():
 
 def test_without_the_plugin_french_law_is_assumed_only_for_a_french_company():
     entries, options = ledger(None)
-    none = ledger_charges(entries, options)
+    none = ledger_charges(entries, options)  # no ar-company: not known to be French
     assert none.origin == NONE and not stated_charges(none, AS_OF).applies
+    company, _, _ = loader.load_string(
+        '2025-01-01 custom "ar-company" "{\'name\': \'A\', \'country\': \'FR\'}"')
+    assert ledger_charges(entries + company, options).origin == FRENCH_LAW
     french = ledger_charges(entries, options, french_company=True)
     assert french.origin == FRENCH_LAW and french.assumed and "French law" in french.note
     stated = stated_charges(french, AS_OF, account="Assets:Receivable:Dupont")

@@ -59,6 +59,7 @@ def test_ledger_rows_win_and_say_where_they_are(capsys, tmp_path):
     (("--regime", "XX"), "--regime 'XX': use one of FR, EU, DE, UK, fixed, monthly"),
     (("--as-of", "2026-13-01"), "--as-of '2026-13-01': expected a date"),
     (("--from", "2027-01-01", "--as-of", "2026-01-01"), "--from 2027-01-01 is after --as-of"),
+    (("--from", "01/01/2026",), "--from '01/01/2026': expected a date such as 2026-01-01"),
 ])
 def test_bad_input_is_one_line(capsys, args, message):
     status, out, err = run(capsys, "rates", *args)

@@ -96,7 +96,12 @@ def _record(row: PeriodRate) -> dict[str, Any]:
 
 def cmd_rates(args: argparse.Namespace) -> str:
     as_of = parse_date(args.as_of)
-    first = parse_date(args.start) if args.start else datetime.date(as_of.year - 1, 1, 1)
+    first = datetime.date(as_of.year - 1, 1, 1)
+    if args.start:
+        try:
+            first = datetime.date.fromisoformat(args.start)
+        except ValueError:
+            raise CliError(f"--from {args.start!r}: expected a date such as 2026-01-01") from None
     if first > as_of:
         raise CliError(f"--from {first} is after --as-of {as_of}")
     regime = None

@@ -7,7 +7,7 @@ claim what the penalties plugin posts, whatever the regime, waiver or override:
     2025-01-01 open Assets:Receivable:Smith
       penalty_indemnity: 0
 
-    policy = ledger_charges(entries, options_map)
+    policy = ledger_charges(entries, options_map)   # the plugin's, or French law's by default
     stated = stated_charges(policy, date(2026, 11, 23), account="Assets:Receivable:Smith",
                             currency="GBP", amount=Decimal("2500.00"))
     stated.rate          # 11.75: Bank Rate 3.75 on 2026-06-30 + 8
@@ -33,6 +33,7 @@ from typing import Any
 
 from beancount.core import data
 
+from beancount_ar.core.company import read_company
 from beancount_ar.core.penalty_config import (
     EUR_INDEMNITY,
     PenaltyConfig,
@@ -104,12 +105,16 @@ def _plugin_config(options_map: Mapping[str, Any]) -> tuple[bool, str | None]:
 
 
 def ledger_charges(entries: Iterable[Any], options_map: Mapping[str, Any],
-                   french_company: bool = False) -> LedgerCharges:
+                   french_company: bool | None = None) -> LedgerCharges:
     """The penalties policy of a ledger: its ``beancount_ar.penalties`` plugin's, or, without
-    one, French law's defaults when `french_company` (the ``ar-company`` says ``country:
-    'FR'``), else none. Configuration errors are the plugin's to report (bean-check)."""
+    one, French law's defaults when `french_company` (None: when the latest ``ar-company``
+    says ``country: 'FR'``), else none. Configuration errors are the plugin's to report
+    (bean-check)."""
     entries = list(entries)
     present, text = _plugin_config(options_map)
+    if not present and french_company is None:
+        company, _ = read_company(entries)
+        french_company = company is not None and company.is_french
     if present:
         config, _ = parse_penalty_config(text)
         if config is None:

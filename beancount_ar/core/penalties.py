@@ -29,7 +29,7 @@ module re-exports them for existing imports):
 - `core.penalty_rates`: the rate of each late day (`Rates`), from `core.rates`' tables;
 - `core.interest`: interest segments, charge dates, one item's penalties (`item_penalties`);
 - `core.penalty_assessment`: every item of a settlement (`assess`, `may_shift_allocations`);
-- `core.penalty_run`: the repeat-until-stable run the plugin calls (`run_penalties`);
+- `core.penalty_run`: the repeat-until-stable run the plugin calls (`PenaltyRun`);
 - `core.charges`: what a letter, statement or invoice states (`stated_charges`).
 
 The rules:

@@ -271,8 +271,10 @@ def _stated(job: ReminderJob, reminder: Reminder) -> StatedCharges | None:
     if job.charges is None:
         return None
     customer = job.settlement.book.customers[reminder.customer]
-    currency = reminder.lines[0].item.currency if reminder.lines else "EUR"
-    return charges_of(job.charges, job.as_of, account=customer.account, currency=currency)
+    first = reminder.lines[0].item if reminder.lines else None
+    return charges_of(job.charges, job.as_of, account=customer.account,
+                      currency=first.currency if first else "EUR",
+                      due=first.due if first else None)
 
 
 def build_letter(job: ReminderJob, reminder: Reminder, language: str | None = None,
