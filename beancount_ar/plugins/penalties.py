@@ -22,10 +22,12 @@ Penalties already charged on the invoice (transactions with the same tag and lin
 hand or written out from an earlier load) count: only what is missing is added, so loading twice,
 or loading the generated entries written out as text, never charges twice. Payments naming an
 invoice also pay its penalties, so the customers whose matching the new entries may change are
-settled again with them until nothing changes; the invoice plugin leaves overpayments to this
-plugin, which reports them once the penalties exist. The rules are in
-`beancount_ar.core.penalties` (and the rate tables in `beancount_ar.core.rates`); this module
-reads the entries, calls them, and writes the entries. See docs/penalties.md.
+settled again with them until nothing changes (`beancount_ar.core.penalty_run`); the invoice
+plugin leaves overpayments to this plugin, which reports them once the penalties exist. The
+rules are in the core (`beancount_ar.core.penalties` lists the modules, the rate tables are in
+`beancount_ar.core.rates`); this module reads the configuration, runs the core, writes the
+entries and the errors, and keeps Beancount's load cache to the day when the as-of date is
+today (`DatedPath`). See docs/penalties.md.
 """
 
 from __future__ import annotations
@@ -48,11 +50,7 @@ from beancount_ar.core.model import PENALTY_TAG, Customer
 from beancount_ar.core.penalty_assessment import ItemCharge
 from beancount_ar.core.penalty_config import PenaltyConfig, Policies, parse_penalty_config
 from beancount_ar.core.penalty_rates import Rates
-from beancount_ar.core.penalty_run import (
-    PenaltyRun,
-    entry_lineno,
-    receivable,
-)
+from beancount_ar.core.penalty_run import PenaltyRun, entry_lineno, receivable
 from beancount_ar.core.rates import tables_from_entries
 from beancount_ar.plugins.common import GENERATED, guarded, plugin_source
 
