@@ -34,6 +34,7 @@ def invoice_record(row: InvoiceRow) -> dict[str, Any]:
         "invoice": row.invoice,
         "instalment": row.instalment,
         "kind": row.kind,
+        "charged_on": row.charged_on,
         "customer": row.customer,
         "customer_name": row.customer_name,
         "date": row.date,

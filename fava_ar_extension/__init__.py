@@ -44,6 +44,7 @@ from fava.core.filters import Match, TimeFilter
 from fava.ext import FavaExtensionBase, FavaExtensionError, extension_endpoint
 from markupsafe import escape
 
+from beancount_ar.core.customers import CustomerError
 from beancount_ar.core.statements import StatementError
 from beancount_ar.mail import MailError
 from beancount_ar.render.documents import DocumentError
@@ -383,7 +384,7 @@ class AccountsReceivable(FavaExtensionBase):
             name, content, mimetype = build(pages)
         except PageError as exc:
             return self._problem(str(exc), exc.status)
-        except (DocumentError, StatementError, MailError) as exc:
+        except (DocumentError, StatementError, CustomerError, MailError) as exc:
             return self._problem(str(exc), 422)
         except Exception as exc:  # noqa: BLE001 - an answer, never a traceback
             log.exception("fava_ar_extension: document")

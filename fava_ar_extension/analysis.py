@@ -18,37 +18,21 @@ import datetime
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeVar
 
 from beancount_ar.core import aging as aging_lib
 from beancount_ar.core import metrics, statements
-from beancount_ar.core.allocation import ItemState, Settlement, settle
+from beancount_ar.core.allocation import Settlement, settle
 from beancount_ar.core.book import read_book
 from beancount_ar.core.company import Company, read_company
 from beancount_ar.core.config import config_from_options
-from beancount_ar.core.model import PENALTY, Item
-from beancount_ar.core.report import InvoiceRow, invoice_rows, penalties_posted
+from beancount_ar.core.report import InvoiceRow, invoice_rows
+from beancount_ar.core.selection import ItemQuery, Listed, listed_items
 from beancount_ar.render.letters import ReminderJob, prepare_reminders
 
 T = TypeVar("T")
 PLUGIN = "beancount_ar"
-
-
-@dataclass(frozen=True, slots=True)
-class Pick:
-    """An invoice, instalment or other debit as of a date, with what the Invoices page filters
-    and sorts it by; it becomes a row (`invoice_row`) only when its page is shown."""
-
-    state: ItemState
-    status: str
-    days: int
-    name: str
-
-    @property
-    def item(self) -> Item:
-        return self.state.item
 
 
 class Analysis:
@@ -93,27 +77,15 @@ class Analysis:
     def rows(self, as_of: datetime.date, customer: str | None = None) -> list[InvoiceRow]:
         """Every invoice, instalment and other debit as of the date (of one customer), in date
         order."""
-        wanted = None if customer is None else [customer]
+        query = ItemQuery(customers=None if customer is None else (customer,))
         return self._memo(("rows", as_of, customer),
-                          lambda: invoice_rows(self.settlement(as_of), as_of, wanted),
+                          lambda: invoice_rows(self.settlement(as_of), as_of, query),
                           large=customer is None)
 
-    def picks(self, as_of: datetime.date) -> list[Pick]:
-        """The items `invoice_rows` lists (not penalties) as of the date, by date, invoice."""
-        def compute() -> list[Pick]:
-            settlement = self.settlement(as_of)
-            customers = self.book.customers
-            picks = [Pick(state, settlement.status(state, as_of), state.days_overdue(as_of),
-                          customers[state.item.customer].name)
-                     for state in settlement.items if state.item.kind != PENALTY]
-            picks.sort(key=lambda p: (p.item.date, p.item.invoice or ""))
-            return picks
-        return self._memo(("picks", as_of), compute)
-
-    def penalties(self, as_of: datetime.date) -> dict[tuple[str | None, int], Decimal]:
-        """Penalties charged per (invoice, instalment) to the date."""
-        return self._memo(("penalties", as_of),
-                          lambda: penalties_posted(self.settlement(as_of)))
+    def listed(self, as_of: datetime.date) -> list[Listed]:
+        """Every item as lists show it as of the date, in the core's default order."""
+        return self._memo(("listed", as_of),
+                          lambda: listed_items(self.settlement(as_of), as_of))
 
     def currencies(self) -> list[str]:
         """The currencies of the receivables."""

@@ -149,6 +149,9 @@ FR: dict[str, str] = {
         "plus de {medium} jours, des paiements en retard de plus de {late} jours en moyenne sur "
         "les 12 derniers mois, ou plus de {limit} % de l'encours autorisé utilisé. Faible : "
         "sinon.",
+    "{item} is {days} days past due": "{item} est en retard de {days} jours",
+    "a late-payment charge on {invoice} of {date} is {days} days past due":
+        "une pénalité de retard sur {invoice} du {date} est en retard de {days} jours",
     "{days} days past due": "{days} jours de retard",
     "credit limit exceeded ({use} %)": "encours autorisé dépassé ({use} %)",
     "{use} % of the credit limit used": "{use} % de l'encours autorisé utilisé",
@@ -234,6 +237,12 @@ FR: dict[str, str] = {
     "invoice": "facture",
     "debit": "débit",
     "penalty": "pénalité",
+    "instalment": "échéance",
+    "All kinds": "Toutes les natures",
+    "Kind": "Nature",
+    "{invoice} (penalty)": "{invoice} (pénalité)",
+    "Unknown kind “{kind}”; accepted: {accepted}.":
+        "Nature inconnue « {kind} » ; acceptées : {accepted}.",
     "payment": "paiement",
     "credit_note": "avoir",
     "writeoff": "perte",
@@ -374,6 +383,7 @@ FR: dict[str, str] = {
         "respecté, ni pour un client marqué reminders: FALSE.",
     "The policy in full": "La politique en détail",
     "{days} days late": "{days} jours de retard",
+    "paid; charges of {amount} open": "payée ; pénalités de {amount} dues",
     "due today": "échue aujourd'hui",
     "due in {days} days": "échue dans {days} jours",
     "No reminder for {name} today: nothing of theirs is due for one.":

@@ -132,7 +132,9 @@ class ReminderView:
         out = []
         for line in reminder.lines:
             days = line.days_overdue
-            when = (t("{days} days late", days=days) if days > 0 else
+            when = (t("paid; charges of {amount} open",
+                      amount=self.ui.amount(line.penalties, line.item.currency)) if line.paid else
+                    t("{days} days late", days=days) if days > 0 else
                     t("due today") if days == 0 else t("due in {days} days", days=-days))
             out.append(f"{line.item.label} ({when})")
         return out

@@ -90,9 +90,11 @@ def test_invoices_text_table_and_status_filter(capsys, ledger):
                        "overdue")
     assert code == 0
     lines = out.splitlines()
-    assert lines[0].split()[:4] == ["invoice", "customer", "date", "due"]
-    assert len(lines) == 2 + 3
-    assert all("overdue" in line for line in lines[2:])
+    assert lines[0].split()[:5] == ["item", "kind", "customer", "date", "due"]
+    assert len(lines) == 2 + 3 + 2  # header, rule, three rows, a total per currency
+    assert all("overdue" in line for line in lines[2:5])
+    assert lines[5:] == ["2 item(s) in EUR: amount 1,000.00, open 1,000.00",
+                         "1 item(s) in USD: amount 500.00, open 500.00"]
     assert "F-2 2/2" in out and "F-1 " not in out
 
 
@@ -135,7 +137,8 @@ def test_aging_by_invoice_date_with_custom_buckets(capsys, ledger):
     (("invoices", "/nonexistent/main.beancount"), "no such ledger file"),
     (("invoices", "{ledger}", "--as-of", "2025-13-01"), "expected a date such as"),
     (("invoices", "{ledger}", "--customer", "Nobody"), "no such customer"),
-    (("invoices", "{ledger}", "--status", "late"), "expected one of open, overdue"),
+    (("invoices", "{ledger}", "--status", "late"), "expected one of unpaid, open, overdue"),
+    (("invoices", "{ledger}", "--kind", "fee"), "--kind 'fee': expected one of invoice"),
     (("aging", "{ledger}", "--buckets", "60,30"), "increasing"),
     (("aging", "{broken}"), "the ledger has errors"),
 ])

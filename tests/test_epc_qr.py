@@ -10,9 +10,9 @@ import pytest
 import segno
 from PIL import Image
 
+from beancount_ar.core.identifiers import creditor_reference_valid
 from beancount_ar.render.epc_qr import (
     EpcError,
-    creditor_reference_valid,
     epc_payload,
     make_qr,
     png_data_uri,

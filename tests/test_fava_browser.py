@@ -176,7 +176,7 @@ def test_from_aging_to_customer_to_invoice_entry(page, fava_url):
         "href", re.compile(r"/account/Assets:Receivable:RestaurantLeZinc/"))
     shoot(page, "customer")
 
-    first = page.locator("#ar-open-items tbody tr").first
+    first = page.locator("#ar-open-items tbody tr[data-kind=invoice]").first
     invoice = first.locator("td").first.inner_text()
     first.locator("a.ar-entry").click()
     dialog = page.locator("dialog")

@@ -271,7 +271,7 @@ def test_customers_page(client):
     # customer, currency, balance, overdue, oldest overdue, open items, limit, use, late, risk
     assert cells == ["Boulangerie Dupont Assets:Receivable:Dupont", "EUR", "1,000.00", "1,000.00",
                      "45 days", "1", "800.00 EUR", "125.0 %", "n/a", "high"]
-    assert 'title="credit limit exceeded (125.0 %); 45 days past due"' in body
+    assert 'title="credit limit exceeded (125.0 %); F-1 is 45 days past due"' in body
     assert "Risk rating rule" in text
     assert "High: an amount more than 60 days past due" in text
     data = {r["name"]: r for r in endpoint(client, "customers", "time=2026-03")}
@@ -291,7 +291,7 @@ def test_customer_page(client):
     assert "Credit limit exceeded: 1,000.00 EUR owed for a limit of 800.00 EUR (125.0 %)." in text
     assert 'role="alert"' in body
     # risk and its rule
-    assert "Why: credit limit exceeded (125.0 %); 45 days past due" in text
+    assert "Why: credit limit exceeded (125.0 %); F-1 is 45 days past due" in text
     # Fava's journal of the account
     assert 'href="/test/account/Assets:Receivable:Dupont/?time=2026-03"' in body
     # history: the invoice, then the deposit that settles part of it

@@ -3,8 +3,9 @@ real SMTP server on 127.0.0.1 (aiosmtpd) for "send" and the records read back fr
 
 The ledger is a copy of example-ledger/ (its `ar-reminders` settings point at 127.0.0.1; the
 copy points them at the test's server, without STARTTLS); "today" is pinned to 2026-11-23. As
-`bean-ar remind` says for that day: six letters - Restaurant Le Zinc at level 3 (4,834.60 EUR:
-F-2026-050, F-2026-054, F-2026-063), SCI Bellevue at level 2 (no e-mail address),
+`bean-ar remind` says for that day: six letters - Restaurant Le Zinc at level 3 (5,557.53 EUR,
+its statement's overdue amount: F-2026-050, F-2026-054, F-2026-063 and the late-payment charges
+still open on its invoices, paid ones included), SCI Bellevue at level 2 (no e-mail address),
 Menuiserie Garnier, the Mairie de Villefranche, Brighton Design (7,800.00 USD) and Boulangerie
 Dupont at level 1 - a courtesy reminder for Optique Renard on 2026-11-25, and Fondation
 Verlaine skipped (F-2026-045 in dispute).
@@ -32,8 +33,14 @@ from tests.test_mail import free_port, smtp_server  # noqa: F401 - the fixture
 ZINC = "Assets:Receivable:RestaurantLeZinc"
 GARNIER = "Assets:Receivable:MenuiserieGarnier"
 BELLEVUE = "Assets:Receivable:Divers/SCI Bellevue"
+# Le Zinc's letter claims three open invoices and the charges still open on ten paid ones: each
+# is recorded at the letter's level.
+ZINC_NUMBERS = ("F-2025-004", "F-2025-017", "F-2025-040", "F-2025-052", "F-2025-064",
+                "F-2025-087", "F-2026-002", "F-2026-012", "F-2026-019", "F-2026-030",
+                "F-2026-050", "F-2026-054", "F-2026-063")
+ZINC_LIST = ", ".join(ZINC_NUMBERS)
 ZINC_RECORDS = [f'2026-11-23 custom "ar-reminder" "{number}" 3 "email"'
-                for number in ("F-2026-050", "F-2026-054", "F-2026-063")]
+                for number in sorted(ZINC_NUMBERS)]
 
 
 
@@ -128,9 +135,11 @@ def test_worklist_of_the_day(fava):
     assert len(rows) == 6
     zinc = rows[ZINC]
     assert zinc.startswith("Restaurant Le Zinc lezinc.gerance@example.fr 3 – final Late payer")
-    # the amount includes the late-payment charges the penalties plugin posted on them
+    # the amount includes the late-payment charges the penalties plugin posted on its invoices,
+    # paid ones included: what its statement shows overdue
+    assert "F-2025-004 (paid; charges of 94.02 EUR open) " in zinc
     assert "F-2026-050 (82 days late) F-2026-054 (44 days late) F-2026-063 (16 days late) " \
-           "4,834.60 EUR" in zinc
+           "5,557.53 EUR" in zinc
     assert "F-2026-050 is 82 days overdue; level 3 (final) applies from +30 days for a late " \
            "payer, last level sent 2 last reminder 2026-11-02" in zinc
     assert "preview PDF .eml Send Mark as sent" in zinc
@@ -166,7 +175,7 @@ def test_the_policy_is_stated(fava):
     rule = html.unescape(re.search(r'<pre class="ar-rule-text">(.*?)</pre>', body,
                                    re.S).group(1))
     assert rule.strip() == inspect.getdoc(policy_module).strip()
-    assert "**One letter per customer** lists all its overdue invoices" in rule
+    assert "**One letter per customer** claims all its overdue items" in rule
 
 
 def test_waiting_letters_show_when_they_become_due(tmp_path):
@@ -196,7 +205,7 @@ def test_preview_is_the_letter(fava):
     frame = re.search(r'<iframe class="ar-preview"[^>]*srcdoc="([^"]*)"', body)
     letter = plain(html.unescape(frame.group(1)))
     assert "Mise en demeure de payer" in letter
-    assert "F-2026-050" in letter and "4 834,60 €" in letter
+    assert "F-2026-050" in letter and "5 557,53 €" in letter
     assert "Claire Lambert, gérante" in letter
     assert 'sandbox="allow-same-origin"' in frame.group(0)
     # of an upcoming courtesy reminder too
@@ -216,7 +225,7 @@ def test_letter_pdf_and_eml(fava):
         "attachment; filename=reminder-3-final-RestaurantLeZinc-2026-11-23.pdf"
     text = pdf_text(response.data)
     assert "Restaurant Le Zinc" in text and "Mise en demeure de payer" in text
-    assert "4 834,60 €" in text
+    assert "5 557,53 €" in text
 
     response = fava.client.get(f"{fava.url}reminder_eml?customer={ZINC}")
     assert response.status_code == 200 and response.mimetype == "message/rfc822"
@@ -227,7 +236,7 @@ def test_letter_pdf_and_eml(fava):
     assert message["From"] == "Atelier Lumière SARL <compta@atelier-lumiere.example.fr>"
     [attachment] = list(message.iter_attachments())
     assert attachment.get_filename() == "reminder-3-final-RestaurantLeZinc-2026-11-23.pdf"
-    assert "4 834,60 €" in pdf_text(attachment.get_content())
+    assert "5 557,53 €" in pdf_text(attachment.get_content())
 
     response = fava.client.get(f"{fava.url}reminder_html?customer={ZINC}")
     assert response.status_code == 200 and response.mimetype == "text/html"
@@ -256,8 +265,7 @@ def test_send_emails_the_letter_and_records_it_once(tmp_path, smtp_server):  # n
     answer = response.get_json()
     assert answer["ok"] and answer["channel"] == "email" and answer["level"] == 3
     assert answer["message"] == ("Sent to lezinc.gerance@example.fr and recorded in "
-                                 "main.beancount: F-2026-050, F-2026-054, "
-                                 "F-2026-063.")
+                                 f"main.beancount: {ZINC_LIST}.")
     # one message, with the letter as a PDF
     [received] = smtp_server.received
     assert received.rcpt_tos == ["lezinc.gerance@example.fr"]
@@ -267,7 +275,7 @@ def test_send_emails_the_letter_and_records_it_once(tmp_path, smtp_server):  # n
                                   "F-2026-063 – Atelier Lumière SARL")
     [attachment] = list(message.iter_attachments())
     assert attachment.get_content_type() == "application/pdf"
-    assert "4 834,60 €" in pdf_text(attachment.get_content())
+    assert "5 557,53 €" in pdf_text(attachment.get_content())
     # the records, appended by Fava to the file where it inserts entries
     after = (tmp_path / "main.beancount").read_text(encoding="utf-8")
     assert after.startswith(before)
@@ -278,8 +286,8 @@ def test_send_emails_the_letter_and_records_it_once(tmp_path, smtp_server):  # n
     again = fava.post("reminder_send", ZINC)
     assert again.status_code == 409
     assert again.get_json()["error"] == (
-        "Already recorded today for Restaurant Le Zinc: F-2026-050, F-2026-054, "
-        "F-2026-063 (level 3, email). Nothing was sent or recorded again.")
+        f"Already recorded today for Restaurant Le Zinc: {ZINC_LIST} (level 3, email). "
+        "Nothing was sent or recorded again.")
     assert len(smtp_server.received) == 1
     assert (tmp_path / "main.beancount").read_text(encoding="utf-8") == after
     assert fava.post("reminder_record", ZINC).status_code == 409
@@ -288,14 +296,14 @@ def test_send_emails_the_letter_and_records_it_once(tmp_path, smtp_server):  # n
     body = fava.page(f"recorded={ZINC}")
     assert ZINC not in table(body, "ar-reminders-table")
     assert table(body, "ar-recorded-table")[ZINC] == (
-        "Restaurant Le Zinc 3 – final email F-2026-050, F-2026-054, F-2026-063")
-    assert ("Recorded for Restaurant Le Zinc on 2026-11-23: F-2026-050, F-2026-054, "
-            "F-2026-063 (level 3, email), in main.beancount.") in text_of(body)
+        f"Restaurant Le Zinc 3 – final email {ZINC_LIST}")
+    assert (f"Recorded for Restaurant Le Zinc on 2026-11-23: {ZINC_LIST} (level 3, email), "
+            "in main.beancount.") in text_of(body)
     # and the customer's history shows it, with the earlier ones
     customer = fava.client.get(f"{fava.url}?view=customer&customer={ZINC}&partial=true")
     sent = text_of(table_html(customer.get_data(as_text=True), "ar-reminders-sent"))
-    assert sent.startswith("Date Level Channel Invoices 2026-11-23 3 – final email F-2026-050, "
-                           "F-2026-054, F-2026-063 entry source 2026-11-02 2 – firm "
+    assert sent.startswith(f"Date Level Channel Invoices 2026-11-23 3 – final email {ZINC_LIST} "
+                           "entry source 2026-11-02 2 – firm "
                            "email F-2026-050, F-2026-054")
     assert "2026-10-20 1 – friendly email F-2026-050" in sent
 

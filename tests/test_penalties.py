@@ -155,10 +155,14 @@ def test_penalties_in_invoice_rows_and_aging():
     entries, errors, options = load(WORKED)
     day = datetime.date(2026, 11, 23)
     settlement = subledger(entries, options, day)
-    (row,) = invoice_rows(settlement, day)
+    row, *charges = invoice_rows(settlement, day)
     assert row.invoice == "F-1" and row.status == "paid" and row.penalties == D("142.60")
+    # The charges are items of their own, shown with the invoice they are charged on.
+    assert [(c.kind, c.charged_on, c.invoice, c.open) for c in charges] == [
+        ("penalty", "F-1", "", D("76.03")), ("penalty", "F-1", "", D("66.57"))]
     report = aging(settlement, day)
     assert report.totals["EUR"].total == D("142.60")  # the penalties are still owed
+    assert sum(c.open for c in charges) == report.totals["EUR"].total
 
 
 def test_penalties_are_paid_by_a_payment_naming_the_invoice():

@@ -626,3 +626,54 @@ def test_a_payment_linked_to_an_invoice_number_pays_the_invoices_carrying_that_l
     assert book.linked("nothing") == ()
     closed = {s.item.invoice: s.open for s in settle(book).items}
     assert closed == {"F-0": D("150.00"), "F-1": 0, "F-2": 0}  # not the oldest first
+
+
+UNREFERENCED_THEN_NAMED = CUSTOMER + """
+    2025-01-10 * "Dupont" "Facture A" ^F-A
+      invoice: "F-A"
+      terms: "net 30"
+      Assets:Receivable:Dupont  1000.00 EUR
+      Income:Sales
+    2025-02-01 * "Dupont" "Facture B" ^F-B
+      invoice: "F-B"
+      terms: "net 30"
+      Assets:Receivable:Dupont   500.00 EUR
+      Income:Sales
+    2025-02-20 * "Dupont" "Virement sans référence"
+      Assets:Bank                400.00 EUR
+      Assets:Receivable:Dupont  -400.00 EUR
+    2025-03-05 * "Dupont" "Règlement de F-A" ^F-A
+      Assets:Bank               1000.00 EUR
+      Assets:Receivable:Dupont -1000.00 EUR
+"""
+
+
+def test_a_payment_naming_an_invoice_wins_over_an_earlier_oldest_first_payment():
+    entries, errors, options = load(UNREFERENCED_THEN_NAMED)
+    assert errors == []  # was: overpayment: 400.00 EUR more than the open amount of F-A
+    # Real history: before the named payment, the 400 paid the oldest invoice.
+    feb = rows(entries, options, "2025-02-28")
+    assert (feb[("F-A", None)].open, feb[("F-A", None)].status) == (D("600.00"), "overdue")
+    assert feb[("F-B", None)].open == D("500.00")
+    march = rows(entries, options, "2025-03-15")
+    assert (march[("F-A", None)].open, march[("F-A", None)].status) == (0, "paid")
+    assert [(p.amount, p.netted) for p in march[("F-A", None)].payments] == [
+        (D("1000.00"), False)]
+    # the 400 moved on to F-B, dated when it was paid
+    b = march[("F-B", None)]
+    assert (b.open, b.status) == (D("100.00"), "overdue")
+    assert [(p.date, p.amount, p.netted) for p in b.payments] == [
+        (datetime.date(2025, 2, 20), D("400.00"), True)]
+
+
+def test_a_real_overpayment_after_an_unreferenced_payment_is_still_reported():
+    entries, errors, options = load(UNREFERENCED_THEN_NAMED.replace(
+        "Assets:Bank               1000.00 EUR", "Assets:Bank               1600.00 EUR").replace(
+        "Assets:Receivable:Dupont -1000.00 EUR", "Assets:Receivable:Dupont -1600.00 EUR"))
+    # 1600 for F-A, which is of 1000: the customer's credits (2000) exceed what it owes (1500).
+    assert messages(errors) == [
+        "overpayment: 600.00 EUR more than the open amount of F-A it names; the excess is kept "
+        "as an unapplied credit of the customer"]
+    config, _ = config_from_options(options)
+    state = settle(read_book(entries, config)[0])
+    assert sum(u.amount for u in state.unapplied) == D("500.00")

@@ -39,16 +39,27 @@ operation = st.one_of(
     st.tuples(st.just("refund"), st.sampled_from(CUSTOMERS), st.sampled_from(("EUR", "USD")),
               amounts),
     st.tuples(st.just("writeoff"), st.integers(0, 30)),
+    # a payment on account without reference, then, later, the invoice paid in full by name
+    st.tuples(st.just("unreferenced_then_named"), st.integers(0, 30), amounts,
+              st.integers(0, 5)),
 )
 ledgers = st.lists(st.tuples(st.integers(min_value=0, max_value=5), operation),
                    min_size=1, max_size=25)
 
 
-def render(ops) -> str:
-    """A ledger for a list of (days after the previous entry, operation)."""
+STYLES = ("metadata", "link", "narration")
+
+
+def render(ops, style: str = "metadata") -> str:
+    """A ledger for a list of (days after the previous entry, operation).
+
+    `style` says how invoices are told and how credits name them: ``metadata`` (``invoice:`` on
+    the invoice, links), ``link`` (links only) or ``narration`` (the number in narrations only,
+    read with ``invoice_pattern``)."""
+    pattern = ", 'invoice_pattern': 'F-[0-9]+'" if style == "narration" else ""
     lines = [
         "plugin \"beancount_ar\" \"{'discount_account': 'Expenses:Discounts', "
-        "'writeoff_account': 'Expenses:BadDebts'}\"",
+        f"'writeoff_account': 'Expenses:BadDebts'{pattern}}}\"",
         "2024-01-01 open Assets:Bank",
         "2024-01-01 open Income:Sales",
         "2024-01-01 open Expenses:Discounts",
@@ -64,18 +75,26 @@ def render(ops) -> str:
         def ref(index: int) -> str | None:
             return invoices[index % len(invoices)][0] if invoices and index >= 0 else None
 
+        def naming(number: str | None, what: str) -> str:
+            """`what` as a narration, naming the invoice in the ledger's style."""
+            if not number:
+                return f'"{what}"'
+            return f'"{what} {number}"' if style == "narration" else f'"{what}" ^{number}'
+
         if kind == "invoice":
             _, customer, currency, amount, terms = op
             number = f"F-{len(invoices) + 1}"
             invoices.append((number, customer, currency, amount))
-            lines += [f'{day} * "Invoice {number}" ^{number}', f'  invoice: "{number}"',
-                      f'  terms: "{terms}"', f"  {customer}  {amount} {currency}",
+            lines += [f'{day} * "Invoice {number}"' + ("" if style == "narration" else
+                                                        f" ^{number}")]
+            if style == "metadata":
+                lines.append(f'  invoice: "{number}"')
+            lines += [f'  terms: "{terms}"', f"  {customer}  {amount} {currency}",
                       f"  Income:Sales  -{amount} {currency}"]
         elif kind in ("payment", "credit_note"):
             _, customer, currency, amount, index = op
             number = ref(index)
-            link = f" ^{number}" if number else ""
-            lines.append(f'{day} * "{kind}"{link}')
+            lines.append(f"{day} * {naming(number, kind)}")
             if kind == "credit_note":
                 lines.append(f'  credit_note: "AV-{day}-{len(lines)}"')
             lines += [f"  {customer}  -{amount} {currency}",
@@ -86,7 +105,7 @@ def render(ops) -> str:
             _, _, index, net, by_meta = op
             number, customer, currency, amount = invoices[index % len(invoices)]
             paid = (amount - (amount * 2 / 100).quantize(Decimal("0.01"))) if net else amount
-            lines.append(f'{day} * "exact"' + ("" if by_meta else f" ^{number}"))
+            lines.append(f'{day} * "exact"' if by_meta else f"{day} * {naming(number, 'exact')}")
             lines.append(f"  {customer}  -{paid} {currency}")
             if by_meta:
                 lines.append(f'    invoice: "{number}"')
@@ -97,8 +116,17 @@ def render(ops) -> str:
                       f"  Assets:Bank  -{amount} {currency}"]
         elif kind == "writeoff" and invoices:
             number, customer, currency, amount = invoices[op[1] % len(invoices)]
-            lines += [f'{day} * "write-off" ^{number}', f"  {customer}  -{amount} {currency}",
+            lines += [f"{day} * {naming(number, 'write-off')}",
+                      f"  {customer}  -{amount} {currency}",
                       f"  Expenses:BadDebts  {amount} {currency}"]
+        elif kind == "unreferenced_then_named" and invoices:
+            _, index, amount, later = op
+            number, customer, currency, total = invoices[index % len(invoices)]
+            lines += [f'{day} * "on account"', f"  {customer}  -{amount} {currency}",
+                      f"  Assets:Bank  {amount} {currency}"]
+            day += datetime.timedelta(days=later)
+            lines += [f"{day} * {naming(number, 'in full')}",
+                      f"  {customer}  -{total} {currency}", f"  Assets:Bank  {total} {currency}"]
     return "\n".join(lines) + "\n"
 
 
@@ -176,3 +204,33 @@ def test_results_as_of_a_date_do_not_depend_on_later_entries(ops, cut):
     earlier = [e for e in entries if getattr(e, "date", START) <= as_of]
     cut_rows = invoice_rows(settle(read_book(earlier, config)[0], as_of), as_of)
     assert full == cut_rows
+
+
+def figures(entries, options, day):
+    """Every figure of the invoices as of `day`, without the lines they are written on."""
+    config, _ = config_from_options(options)
+    settlement = settle(read_book(entries, config)[0], day)
+    return [(r.invoice, r.instalment, r.kind, r.customer, r.date, r.due, r.amount, r.open,
+             r.status, r.discount_until, r.discount, r.paid_date,
+             tuple((p.date, p.amount, p.kind, p.netted) for p in r.payments))
+            for r in invoice_rows(settlement, day)], sorted(
+        (u.credit.date, u.amount) for u in settlement.unapplied)
+
+
+@SETTINGS
+@given(ledgers)
+def test_invoices_told_by_links_or_narrations_give_the_same_figures_as_metadata(ops):
+    """Recognising an invoice by its link or by a number in its narration is the same as
+    giving it ``invoice:`` metadata: no figure changes, and no error appears or goes."""
+    loaded = {style: loader.load_string(render(ops, style)) for style in STYLES}
+    base_entries, base_errors, base_options = loaded["metadata"]
+    for style in ("link", "narration"):
+        if style == "narration" and base_errors:
+            # A link naming an invoice of another customer or currency is an error; the same
+            # number quoted in a narration is only a hint, silently passed over.
+            continue
+        entries, errors, options = loaded[style]
+        assert [e.message for e in errors] == [e.message for e in base_errors], style
+        for day in dates_of(base_entries):
+            assert figures(entries, options, day) == figures(base_entries, base_options, day), (
+                style, day)

@@ -11,7 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from beancount_ar.core.aging import receivable_balances
-from beancount_ar.core.company import Company, french_vat_key, iban_valid, read_company
+from beancount_ar.core.company import Company, read_company
+from beancount_ar.core.customers import CustomerError, find_customer
+from beancount_ar.core.identifiers import french_vat_number, iban_problem
 from beancount_ar.core.model import CREDIT_NOTE, DISCOUNT, INVOICE, PAYMENT, PENALTY, WRITEOFF
 from beancount_ar.core.statements import (
     ACTIVITY,
@@ -21,7 +23,6 @@ from beancount_ar.core.statements import (
     build_statement,
     build_statements,
     customers_with_balance,
-    find_customer,
     payment_reference,
     remittance_text,
 )
@@ -364,13 +365,13 @@ def test_shared_account_customers_and_balances():
 
 def test_find_customer_errors():
     _, _, settlement = settled(DUPONT + SHARED.replace(HEAD, ""))
-    with pytest.raises(StatementError, match=r"no such customer \(did you mean "
+    with pytest.raises(CustomerError, match=r"no such customer \(did you mean "
                                              r"'Boulangerie Dupont SARL'"):
         find_customer(settlement.book, "Boulangerie Dupond SARL")
-    with pytest.raises(StatementError, match="no such customer"):
+    with pytest.raises(CustomerError, match="no such customer"):
         find_customer(settlement.book, "Nobody at all")
     # The shared account holds several customers: name one.
-    with pytest.raises(StatementError, match=r"shared receivable account holding several "
+    with pytest.raises(CustomerError, match=r"shared receivable account holding several "
                                              r"customers \(M. Andrieux, SCI Bellevue\)"):
         find_customer(settlement.book, "Assets:Receivable:Divers")
 
@@ -534,7 +535,7 @@ def test_company_latest_directive_on_or_before_the_date_wins():
 
 
 @pytest.mark.parametrize("setting, message", [
-    ("'iban': 'FR76 3000 6000 0112 3456 7890 188'", "is not a valid IBAN"),
+    ("'iban': 'FR76 3000 6000 0112 3456 7890 188'", "the IBAN's check digits are wrong"),
     ("'bic': 'BNPA'", "is not a BIC"),
     ("'siren': '732 829 321'", "the SIREN's check digit is wrong"),
     ("'siren': '7328'", "is not a SIREN"),
@@ -576,7 +577,7 @@ def test_company_metadata_must_be_text():
 
 
 def test_identifier_checks():
-    assert iban_valid("GB82 WEST 1234 5698 7654 32")
-    assert not iban_valid("GB82 WEST 1234 5698 7654 33")
-    assert not iban_valid("not an iban")
-    assert french_vat_key("732829320") == "44"
+    assert iban_problem("GB82 WEST 1234 5698 7654 32") is None
+    assert "check digits are wrong" in iban_problem("GB82 WEST 1234 5698 7654 33")
+    assert "is not a valid IBAN" in iban_problem("not an iban")
+    assert french_vat_number("732 829 320") == "FR44732829320"

@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from beancount_ar.core.allocation import Settlement
+from beancount_ar.core.customers import CustomerError, find_customers
 
 
 class CliError(Exception):
@@ -52,17 +53,12 @@ def parse_date(text: str | None) -> datetime.date:
         raise CliError(f"--as-of {text!r}: expected a date such as 2026-11-23") from None
 
 
-def match_customers(settlement: Settlement, wanted: str) -> set[str]:
-    """Customer keys matching an account, a customer key or a display name."""
-    customers = settlement.book.customers
-    lowered = wanted.lower()
-    keys = {key for key, c in customers.items()
-            if wanted in (key, c.account) or c.name.lower() == lowered}
-    if not keys:
-        known = ", ".join(sorted(customers)[:5]) or "none"
-        raise CliError(f"--customer {wanted!r}: no such customer (give a receivable account or a"
-                       f" customer name; known: {known}{'...' if len(customers) > 5 else ''})")
-    return keys
+def customers_named(settlement: Settlement, wanted: str) -> tuple[str, ...]:
+    """The customer keys `--customer` names (`beancount_ar.core.customers.find_customers`)."""
+    try:
+        return find_customers(settlement.book, wanted)
+    except CustomerError as exc:
+        raise CliError(f"--customer: {exc}") from None
 
 
 # -- formatting ------------------------------------------------------------------------------

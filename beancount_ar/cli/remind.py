@@ -34,6 +34,7 @@ from email.message import EmailMessage
 from typing import Any
 
 from beancount_ar.cli.common import CliError, load_ledger, parse_date
+from beancount_ar.core.customers import customer_email
 from beancount_ar.core.reminders import Reminder
 from beancount_ar.ledger_writer import WriteError, append_entries, record_directives
 from beancount_ar.mail import MailError, SmtpSession, message_bytes, one_line, smtp_password
@@ -152,7 +153,8 @@ def _prepare(job: ReminderJob, reminders: Sequence[Reminder], out_dir: str | Non
     for reminder in reminders:
         customer = book.customers[reminder.customer]
         outcome = _Outcome(reminder, one_line(customer.name, 60),
-                           one_line(customer.email, 120) or "(no e-mail address)")
+                           one_line(customer_email(book, reminder.customer), 120)
+                           or "(no e-mail address)")
         try:
             email_addresses(job, reminder)
         except MailError as exc:

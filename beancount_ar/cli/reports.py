@@ -20,8 +20,8 @@ from typing import Any
 from beancount_ar.cli.common import (
     CliError,
     _text,
+    customers_named,
     load_ledger,
-    match_customers,
     parse_date,
     table,
 )
@@ -29,12 +29,13 @@ from beancount_ar.core import aging as aging_lib
 from beancount_ar.core.allocation import STATUSES
 from beancount_ar.core.config import config_from_options
 from beancount_ar.core.report import InvoiceRow, invoice_rows
+from beancount_ar.core.selection import KINDS, STATUS_GROUPS, ItemQuery, parse_kinds, parse_statuses
 from beancount_ar.core.subledger import subledger
 from beancount_ar.serialize import aging_record, invoice_record
 
-CSV_INVOICE_FIELDS = ("invoice", "instalment", "customer", "customer_name", "date", "due",
-                      "currency", "amount", "open", "status", "days_overdue", "discount_until",
-                      "discount", "paid_date", "penalties", "payments")
+CSV_INVOICE_FIELDS = ("kind", "invoice", "instalment", "charged_on", "customer", "customer_name",
+                      "date", "due", "currency", "amount", "open", "status", "days_overdue",
+                      "discount_until", "discount", "paid_date", "penalties", "payments")
 
 
 def render_invoices(rows: list[InvoiceRow], fmt: str) -> str:
@@ -50,14 +51,22 @@ def render_invoices(rows: list[InvoiceRow], fmt: str) -> str:
                                            for p in record["payments"])
             writer.writerow(["" if record[f] is None else record[f] for f in CSV_INVOICE_FIELDS])
         return buffer.getvalue().rstrip("\n")
-    headers = ("invoice", "customer", "date", "due", "amount", "open", "cur", "status", "days",
-               "discount until", "paid")
-    body = [(f"{r.invoice or r.narration[:20]}{' ' + r.instalment if r.instalment else ''}",
-             r.customer_name, r.date, r.due, r.amount, r.open, r.currency, r.status,
-             r.days_overdue or "", r.discount_until, r.paid_date) for r in rows]
+    headers = ("item", "kind", "customer", "date", "due", "amount", "open", "cur", "status",
+               "days", "discount until", "paid")
+    body = [(r.label[:24], r.kind, r.customer_name, r.date, r.due, r.amount, r.open, r.currency,
+             r.status, r.days_overdue or "", r.discount_until, r.paid_date) for r in rows]
     if not body:
         return "no invoices"
-    return table(headers, body, right={4, 5, 8})
+    out = [table(headers, body, right={5, 6, 9})]
+    totals: dict[str, list[Decimal]] = {}
+    for r in rows:
+        total = totals.setdefault(r.currency, [Decimal(0), Decimal(0)])
+        total[0] += r.amount
+        total[1] += r.open
+    for currency, (amount, open_) in sorted(totals.items()):
+        count = sum(1 for r in rows if r.currency == currency)
+        out.append(f"{count} item(s) in {currency}: amount {_text(amount)}, open {_text(open_)}")
+    return "\n".join(out)
 
 
 def render_aging(report: aging_lib.Aging, fmt: str) -> str:
@@ -94,14 +103,16 @@ def render_aging(report: aging_lib.Aging, fmt: str) -> str:
 
 def cmd_invoices(args: argparse.Namespace) -> str:
     as_of = parse_date(args.as_of)
-    if args.status and args.status not in STATUSES:
-        raise CliError(f"--status {args.status!r}: expected one of {', '.join(STATUSES)}")
+    try:
+        statuses = parse_statuses(args.status)
+        kinds = parse_kinds(args.kind)
+    except ValueError as exc:
+        raise CliError(f"--{exc}") from None
     entries, options_map = load_ledger(args.ledger, args.ignore_errors)
     settlement = subledger(entries, options_map, as_of)
-    customers = match_customers(settlement, args.customer) if args.customer else None
-    rows = invoice_rows(settlement, as_of, customers,
-                        [args.status] if args.status else None)
-    return render_invoices(rows, args.format)
+    customers = customers_named(settlement, args.customer) if args.customer else None
+    query = ItemQuery(customers=customers, kinds=kinds, statuses=statuses)
+    return render_invoices(invoice_rows(settlement, as_of, query), args.format)
 
 
 def cmd_aging(args: argparse.Namespace) -> str:
@@ -129,11 +140,16 @@ def register(commands: Any) -> None:
         sub.add_argument("--ignore-errors", action="store_true",
                          help="report even if the ledger has errors")
 
-    sub = commands.add_parser("invoices", help="every invoice and instalment with its status")
+    sub = commands.add_parser("invoices", help="every invoice, instalment, penalty and other debit "
+                                               "with its status")
     common(sub, ("text", "json", "csv"))
     sub.add_argument("--customer", metavar="ACCOUNT",
                      help="only this customer (receivable account or name)")
-    sub.add_argument("--status", metavar="STATUS", help=f"only this status: {', '.join(STATUSES)}")
+    sub.add_argument("--status", metavar="STATUS",
+                     help="only these statuses, comma-separated: "
+                          f"{', '.join((*STATUS_GROUPS, *STATUSES))}")
+    sub.add_argument("--kind", metavar="KIND",
+                     help=f"only these kinds, comma-separated: {', '.join(KINDS)}")
     sub.set_defaults(run=cmd_invoices)
 
     sub = commands.add_parser("aging", help="aged receivables per customer and currency")

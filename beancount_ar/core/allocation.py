@@ -5,7 +5,12 @@
 1. to the invoices it names - by a link it shares with them or by ``invoice:`` metadata on its
    receivable posting - instalments and late-payment charges in due-date order (a credit of
    exactly what the invoices themselves owe settles them and leaves the charges open);
-2. else to the customer's oldest open items (by due date, then date) in the same currency;
+2. else to the customer's oldest open items (by due date, then date) in the same currency -
+   softly: a later credit that names one of those invoices and would otherwise pay more than it
+   owes takes the place of this credit, which moves on to the customer's next open item (as an
+   unapplied credit, netted as below). So a customer who pays 400.00 on account and later pays
+   that invoice in full by name owes 400.00 less on the next one, and no overpayment is
+   reported;
 3. what is left is an unapplied credit of the customer, set against its oldest open items as
    soon as there are any (``netted`` allocations: a customer who deducts an overpayment from
    the next invoice owes nothing more). A netted allocation is soft: a later credit that names
@@ -159,6 +164,10 @@ class _Settler:
         self.allocations: list[Allocation] = []
         self.released: set[int] = set()  # id() of soft allocations taken back
         self.netted_keys: set[tuple[str, str]] = set()  # (customer, currency) ever netted
+        # Payments and credit notes matched oldest first (they named no invoice): their
+        # allocations give way to a later credit naming the invoice (`take_back`).
+        self.unnamed: set[int] = set()  # credit ids
+        self.unnamed_keys: set[tuple[str, str]] = set()
         self.errors: list[ARError] = []
 
     def error(self, credit: Credit, kind_or_message: Any, message: str | None = None) -> None:
@@ -383,15 +392,70 @@ class _Settler:
             run.append((item, discount))
         return None
 
+    def take_back(self, credit: Credit, numbers: list[str]) -> None:
+        """Make room on the invoices `credit` names by taking back what credits that named no
+        invoice put there (latest first), to unapplied: the named credit wins.
+
+        Only as much as the credit would otherwise pay beyond what the invoices owe (first
+        beyond the invoices themselves, then beyond their late-payment charges)."""
+        book = self.book
+        open_ = self.open
+        invoice_items = [item for number in numbers for item in book.invoices[number].items]
+        charges = [item for number in numbers for item in book.penalties.get(number, ())
+                   if item.id in open_]
+        for group, scope in ((invoice_items, invoice_items), (charges, invoice_items + charges)):
+            need = credit.amount - sum((open_[item.id] for item in scope), ZERO)
+            if need <= 0:
+                return
+            soft = [a for item in group for a in self.allocs[item.id]
+                    if a.credit.id in self.unnamed and not a.netted and a.kind == a.credit.kind]
+            soft.sort(key=lambda a: (a.credit.date, a.credit.id), reverse=True)
+            for allocation in soft:
+                if need <= 0:
+                    break
+                taken = min(allocation.amount, need)
+                self.give_back(allocation, taken)
+                need -= taken
+
+    def give_back(self, allocation: Allocation, amount: Decimal) -> None:
+        """Take `amount` of an allocation back from its item, to its credit's unapplied rest."""
+        item = allocation.item
+        credit = allocation.credit
+        key = (credit.customer, credit.currency)
+        allocations = self.allocs[item.id]
+        index = next(i for i, a in enumerate(allocations) if a is allocation)
+        self.released.add(id(allocation))
+        if amount < allocation.amount:
+            rest = allocation._replace(amount=allocation.amount - amount)
+            allocations[index] = rest
+            self.allocations.append(rest)
+        else:
+            del allocations[index]
+        if self.open[item.id] == 0:
+            insort(self.open_list(key), item, key=_order)
+        self.open[item.id] += amount
+        credits = self.unapplied.setdefault(key, [])
+        entry = next((e for e in credits if e[0] is credit), None)
+        if entry is None:
+            credits.append([credit, amount])
+            credits.sort(key=lambda e: (e[0].date, e[0].id))
+        else:
+            entry[1] += amount
+
     def credit(self, credit: Credit) -> None:
         key = (credit.customer, credit.currency)
         named = self.named_invoices(credit)
         if named:
             if key in self.netted_keys:
                 self.release(credit, named)
+            if key in self.unnamed_keys:
+                self.take_back(credit, named)
             pool = self.open_items_of(named, credit.amount - credit.discount)
         else:
             pool = list(self.open_list(key))
+            if credit.kind == PAYMENT or credit.kind == CREDIT_NOTE:
+                self.unnamed.add(credit.id)
+                self.unnamed_keys.add(key)
         if credit.kind == DISCOUNT:
             self.discount_credit(credit, pool)
         else:
@@ -405,6 +469,7 @@ class _Settler:
         if credit.kind == PAYMENT and (not named or any(item.discount for item in pool)):
             run = self.discount_run(pool, amount, credit.date)
             if run is not None:
+                self.unnamed.discard(credit.id)  # a discount taken stays where it was taken
                 for item, discount in run:
                     self.allocate(credit, item, self.open[item.id] - discount, PAYMENT,
                                   credit.date)

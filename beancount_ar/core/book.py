@@ -3,17 +3,18 @@
 Every posting to a receivable account (at or below ``receivable_root``) becomes exactly one
 record, so the subledger always adds up to the accounts' balances:
 
-- a debit in a transaction with ``invoice:`` metadata is an `Invoice`, split into one `Item` per
-  instalment, with due dates from its terms (``due:`` metadata, else the invoice's ``terms:``,
-  else the customer's, else the plugin's ``default_terms``);
+- a debit that `recognition.py` recognises as an invoice (``invoice:`` metadata, a link naming
+  no invoice yet, a number in the narration matched by ``invoice_pattern``) is an `Invoice`,
+  split into one `Item` per instalment, with due dates from its terms (``due:`` metadata, else
+  the invoice's ``terms:``, else the customer's, else the plugin's ``default_terms``);
 - a debit tagged ``#ar-penalty`` and linked to an invoice is an `Item` of kind ``penalty``;
 - any other debit is an `Item` of kind ``debit`` (a refund, a bounced payment, an opening balance);
 - a credit is a `Credit`: a credit note (``credit_note:`` metadata), a write-off (the transaction
   posts to ``writeoff_account``), a discount (it posts to ``discount_account`` and nothing else),
   or a payment (the rest; its own postings to ``discount_account`` are its booked discount).
-  A credit names invoices by links, by ``invoice:`` on its receivable posting, or by
-  ``invoice:`` on the transaction (a transaction with ``invoice:`` is an invoice only when it
-  debits a receivable).
+  A credit names invoices by links, by ``invoice:`` on its receivable posting, by ``invoice:``
+  on the transaction (a transaction with ``invoice:`` is an invoice only when it debits a
+  receivable), or by numbers of its customer's invoices quoted in its narration or payee.
 
     2025-01-15 * "Dupont" "Installation" ^F-2025-001
       invoice: "F-2025-001"
@@ -64,6 +65,7 @@ from beancount_ar.core.model import (
     ReminderRecord,
 )
 from beancount_ar.core.money import ZERO, quantum
+from beancount_ar.core.recognition import METADATA, Recogniser
 from beancount_ar.core.terms import (
     FRENCH_SECTORS,
     Terms,
@@ -81,6 +83,10 @@ _REF_SPLIT = re.compile(r"[\s,;]+")
 COMPUTED = "__ar_computed__"
 """Metadata key the invoice plugin sets on invoices whose `due` (etc.) it computed."""
 
+RECOGNISED = "ar_recognised"
+"""Metadata key the invoice plugin sets, with the rule, on the invoices it recognised by a
+convention (it also sets their ``invoice:``, so that queries and later readers see them)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Book:
@@ -97,6 +103,9 @@ class Book:
     disputes: Mapping[str, tuple[Dispute, ...]] = field(default_factory=dict)  # by invoice number
     plans: tuple[PaymentPlan, ...] = ()
     reminders: tuple[ReminderRecord, ...] = ()
+    # How each invoice recognised by a convention other than ``invoice:`` metadata was (a rule
+    # of `recognition.RULES`), by invoice number.
+    rules: Mapping[str, str] = field(default_factory=dict)
 
     def linked(self, link: str) -> tuple[str, ...]:
         """The invoices a link names: the invoice of that number, then the others carrying it."""
@@ -253,6 +262,10 @@ class _Reader(_DirectiveReader):
         self.bad_customer_terms: set[str] = set()
         self.shared_meta: dict[str, dict[str, Any]] = {}
         self.legal_limit = config.legal == "FR"
+        self.recogniser = Recogniser(config)
+        self.recognise = config.invoice_links or config.invoice_pattern is not None
+        self.pattern = self.recogniser.pattern
+        self.rules: dict[str, str] = {}
         try:
             self.default_terms = parse_terms(config.default_terms)
         except TermsError:  # parse_config already reported it
@@ -347,11 +360,14 @@ class _Reader(_DirectiveReader):
             if account not in self.customers:  # an account opened without metadata
                 self.customers[account] = Customer(account, account, account.rsplit(":", 1)[-1])
             return account
-        name = (
-            _meta_str(posting.meta, "customer")
-            or _meta_str(entry.meta, "customer")
-            or (entry.payee or "").strip()
-        )
+        name = _meta_str(posting.meta, "customer") or _meta_str(entry.meta, "customer")
+        if not name and posting.units.number < 0:
+            # A credit that names an invoice of this account is that invoice's customer's,
+            # whatever its payee says (a bank's wording: "VIR SEPA ACME SA").
+            named = self.named_customer(entry, posting, account)
+            if named is not None:
+                return named
+        name = name or (entry.payee or "").strip() or self.client_account(entry)
         if not name:
             self.error(entry, f"{account} is a shared receivable account: say whose posting this "
                               "is with customer: metadata or a payee")
@@ -363,6 +379,37 @@ class _Reader(_DirectiveReader):
                 key, account, name, shared=True,
                 language=_meta_str(defaults, "language"), terms=_meta_str(defaults, "terms"))
         return key
+
+    def client_account(self, entry: data.Transaction) -> str | None:
+        """The customer an account per client names, as in Beancount's documentation
+        (``Income:Clients:PepeStudios``): the last component of the one other posting's
+        account, three components deep or more, outside the receivables' root type."""
+        root = self.root.split(":", 1)[0] + ":"
+        found = {p.account for p in entry.postings
+                 if not p.account.startswith(root) and p.account.count(":") >= 2}
+        return found.pop().rsplit(":", 1)[-1] if len(found) == 1 else None
+
+    def known(self, name: str) -> bool:
+        """Whether an invoice has this number or carries this link."""
+        return name in self.invoices or name in self.by_link
+
+    def named_customer(self, entry: data.Transaction, posting: data.Posting,
+                       account: str) -> str | None:
+        """The customer of the invoice a credit on a shared account names, if just one."""
+        names: list[str] = []
+        for meta in (posting.meta, entry.meta):
+            if meta and "invoice" in meta:
+                names.extend(split_refs(meta["invoice"]))
+        names.extend(entry.links or ())
+        names.extend(self.recogniser.hints(entry))
+        invoices = self.invoices
+        found = set()
+        for name in names:
+            for number in (name, *self.by_link.get(name, ())):
+                invoice = invoices.get(number)
+                if invoice is not None and self.customers[invoice.customer].account == account:
+                    found.add(invoice.customer)
+        return found.pop() if len(found) == 1 else None
 
     def transaction(self, entry: data.Transaction) -> None:
         # The hot loop of the plugin, run for every transaction of the ledger: a plain dict
@@ -395,17 +442,30 @@ class _Reader(_DirectiveReader):
                                   f"(under {self.root}); debit the customer's account, e.g. "
                                   f"{self.prefix}<Customer>")
             return
-        if meta and "invoice" in meta and "credit_note" not in meta and (
-                rows[0][3] > 0 if len(rows) == 1 else any(row[3] > 0 for row in rows)):
-            if self.invoice(entry, rows):
+        if meta and "credit_note" in meta:
+            pass
+        elif meta and "invoice" in meta:
+            if (rows[0][3] > 0 if len(rows) == 1 else any(row[3] > 0 for row in rows)) and (
+                    self.invoice(entry, rows, str(meta["invoice"]).strip(),
+                                 meta.get(RECOGNISED, METADATA))):
+                return
+        elif self.recognise and (rows[0][3] > 0 if len(rows) == 1 else
+                                 any(row[3] > 0 for row in rows)) and not (
+                entry.tags and PENALTY_TAG in entry.tags):
+            number, rule = self.recogniser.invoice_number(entry, self.known)
+            if number is not None and self.invoice(entry, rows, number, rule):
                 return
         self.plain(entry, rows)
 
     # -- invoices ----------------------------------------------------------------------------
 
-    def invoice(self, entry: data.Transaction, rows: list) -> bool:
-        """Record an invoice; False (after reporting why) when it must be read as plain debits."""
-        number = str(entry.meta["invoice"]).strip()
+    def invoice(self, entry: data.Transaction, rows: list, number: str, rule: str) -> bool:
+        """Record an invoice; False (after reporting why) when it must be read as plain debits.
+
+        An invoice recognised by a convention (not ``invoice:`` metadata) that cannot be one (a
+        debit over two customers...) is read as plain debits without an error: the user never
+        said it was an invoice."""
+        strict = rule == METADATA or RECOGNISED in entry.meta
         if not number:
             self.error(entry, "invoice: metadata is empty; give the invoice its number, "
                               "e.g. invoice: \"F-2025-001\"")
@@ -415,6 +475,8 @@ class _Reader(_DirectiveReader):
         else:
             customers = {row[1] for row in rows}
             currencies = {row[2] for row in rows}
+            if (len(customers) > 1 or len(currencies) > 1) and not strict:
+                return False
             if len(customers) > 1:
                 names = ", ".join(sorted(customers))
                 self.error(entry, f"{number}: the invoice debits the receivables of several "
@@ -428,11 +490,15 @@ class _Reader(_DirectiveReader):
             customer, currency = rows[0][1], rows[0][2]
             amount = sum((row[3] for row in rows), ZERO)
         if amount <= 0:
+            if not strict:
+                return False
             self.error(entry, f"{number}: the invoice does not debit the receivable (amount "
                               f"{amount}); a credit is a credit note: use credit_note: metadata")
             return False
         invoices = self.invoices
         if number in invoices:
+            if not strict:
+                return False
             first = invoices[number].entry.meta
             self.error(entry, f"{number}: duplicate invoice number (first used at "
                               f"{first.get('filename')}:{first.get('lineno')}); give each "
@@ -452,6 +518,12 @@ class _Reader(_DirectiveReader):
         for link in entry.links or ():
             if link != number:
                 self.by_link.setdefault(link, []).append(number)
+        if rule != METADATA:
+            self.rules[number] = rule
+        if self.pattern is not None:  # the number its narration quotes names it too
+            alias = self.recogniser.number_in(entry.narration)
+            if alias is not None and alias != number and alias not in entry.links:
+                self.by_link.setdefault(alias, []).append(number)
         if len(items) == 1:
             self.events.append(items[0])
         else:
@@ -579,6 +651,10 @@ class _Reader(_DirectiveReader):
         penalty_of = None
         if entry.tags and PENALTY_TAG in entry.tags:
             penalty_of = next((ref for ref in txn_refs + links if ref in self.invoices), None)
+        hints: list[str] | None = None
+        if self.pattern is not None and not txn_refs and not any(
+                self.known(link) for link in links):
+            hints = [h for h in self.recogniser.hints(entry) if self.known(h)] or None
         events = self.events
         for posting, customer, currency, number in rows:
             if number > 0:
@@ -603,10 +679,23 @@ class _Reader(_DirectiveReader):
             if booked and booked.get(currency, ZERO) > 0:
                 discount_part = min(booked[currency], amount)
                 booked[currency] -= discount_part
+            names = links
+            if hints and not refs:  # numbers its narration or payee quotes, of this customer
+                names = links + tuple(h for h in hints if self.hint_fits(h, customer, currency))
             self.next_id += 1
             events.append(_new(Credit, (self.next_id, kind, customer, currency, entry.date,
-                                        amount, refs or txn_refs, links, discount_part,
+                                        amount, refs or txn_refs, names, discount_part,
                                         credit_note, entry)))
+
+    def hint_fits(self, name: str, customer: str, currency: str) -> bool:
+        """Whether an invoice number quoted in a credit's text names an invoice it can pay."""
+        invoices = self.invoices
+        for number in (name, *self.by_link.get(name, ())):
+            invoice = invoices.get(number)
+            if invoice is not None and invoice.customer == customer and (
+                    invoice.currency == currency):
+                return True
+        return False
 
 
 def read_book(entries: Iterable[Any], config: ArConfig) -> tuple[Book, list[ARError]]:
@@ -632,5 +721,6 @@ def read_book(entries: Iterable[Any], config: ArConfig) -> tuple[Book, list[AREr
         disputes=disputes,
         plans=plans,
         reminders=reminders,
+        rules=reader.rules,
     )
     return book, reader.errors

@@ -39,6 +39,13 @@ from beancount.core import data
 
 from beancount_ar.core.config import Checker, read_directive_settings
 from beancount_ar.core.errors import ConfigError
+from beancount_ar.core.identifiers import (
+    bic_problem,
+    french_vat_number,
+    iban_problem,
+    siren_problem,
+    vat_problem,
+)
 
 DIRECTIVE = "ar-company"
 LANGUAGES = ("fr", "en")
@@ -106,46 +113,6 @@ def _compact(value: Any) -> str:
     return re.sub(r"[\s.\-]", "", str(value)).upper()
 
 
-# IBAN lengths of the SEPA countries (SWIFT IBAN registry); others are checked for shape only.
-IBAN_LENGTHS = {
-    "AD": 24, "AT": 20, "BE": 16, "BG": 22, "CH": 21, "CY": 28, "CZ": 24, "DE": 22, "DK": 18,
-    "EE": 20, "ES": 24, "FI": 18, "FR": 27, "GB": 22, "GI": 23, "GR": 27, "HR": 21, "HU": 28,
-    "IE": 22, "IS": 26, "IT": 27, "LI": 21, "LT": 20, "LU": 20, "LV": 21, "MC": 27, "MT": 31,
-    "NL": 18, "NO": 15, "PL": 28, "PT": 25, "RO": 24, "SE": 24, "SI": 19, "SK": 24, "SM": 27,
-    "VA": 22,
-}
-
-
-def iban_valid(iban: str) -> bool:
-    """ISO 13616 check: the shape and the country's length, then the check digits (mod 97)."""
-    iban = _compact(iban)
-    if not re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{11,30}", iban):
-        return False
-    if len(iban) != IBAN_LENGTHS.get(iban[:2], len(iban)):
-        return False
-    moved = iban[4:] + iban[:4]
-    digits = "".join(str(int(ch, 36)) for ch in moved)
-    return int(digits) % 97 == 1
-
-
-def luhn_valid(number: str) -> bool:
-    """The Luhn key of a SIREN (or SIRET)."""
-    total = 0
-    for index, ch in enumerate(reversed(number)):
-        digit = int(ch)
-        if index % 2:
-            digit *= 2
-            if digit > 9:
-                digit -= 9
-        total += digit
-    return total % 10 == 0
-
-
-def french_vat_key(siren: str) -> str:
-    """The two-digit key of the French VAT number of a SIREN: (12 + 3 x (SIREN mod 97)) mod 97."""
-    return f"{(12 + 3 * (int(siren) % 97)) % 97:02d}"
-
-
 def _text(value: Any) -> str | None:
     if not isinstance(value, str) or not value.strip():
         return f"{value!r} is not a non-empty string"
@@ -159,19 +126,18 @@ def _optional_text(value: Any) -> str | None:
 def _iban(value: Any) -> str | None:
     if value is None:
         return None
-    if not isinstance(value, str) or not iban_valid(value):
-        return (f"{value!r} is not a valid IBAN (wrong length or check digits); copy it from a "
-                "bank statement, e.g. 'FR76 3000 6000 0112 3456 7890 189'")
-    return None
+    if not isinstance(value, str):
+        return (f"{value!r} is not a valid IBAN; copy it from a bank statement, e.g. "
+                "'FR76 3000 6000 0112 3456 7890 189'")
+    return iban_problem(value)
 
 
 def _bic(value: Any) -> str | None:
     if value is None:
         return None
-    if not isinstance(value, str) or not re.fullmatch(
-            r"[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?", _compact(value)):
+    if not isinstance(value, str):
         return f"{value!r} is not a BIC (8 or 11 letters and digits, e.g. 'BNPAFRPPXXX')"
-    return None
+    return bic_problem(value)
 
 
 def _siren(value: Any) -> str | None:
@@ -181,21 +147,15 @@ def _siren(value: Any) -> str | None:
         value = f"{int(value):09d}"
     if not isinstance(value, str):
         return f"{value!r} is not a SIREN (9 digits, e.g. '732 829 320')"
-    digits = _compact(value)
-    if not re.fullmatch(r"\d{9}", digits):
-        return f"{value!r} is not a SIREN (9 digits, e.g. '732 829 320')"
-    if not luhn_valid(digits):
-        return f"{value!r}: the SIREN's check digit is wrong (Luhn key); check the number"
-    return None
+    return siren_problem(value)
 
 
 def _vat(value: Any) -> str | None:
     if value is None:
         return None
-    if not isinstance(value, str) or not re.fullmatch(r"[A-Z]{2}[A-Z0-9+*]{2,13}",
-                                                      _compact(value)):
+    if not isinstance(value, str):
         return f"{value!r} is not a VAT number (country code then digits, e.g. 'FR44732829320')"
-    return None
+    return vat_problem(value)
 
 
 def _country(value: Any) -> str | None:
@@ -304,7 +264,7 @@ def read_company(entries: Iterable[Any], as_of: datetime.date | None = None
             values[key] = normalise(values[key])
     vat, siren = values.get("vat"), values.get("siren")
     if vat and siren and vat.startswith("FR") and vat[2:].isdigit():
-        expected = "FR" + french_vat_key(siren) + siren
+        expected = french_vat_number(siren)
         if vat != expected:
             errors.append(ConfigError(chosen.meta, f'custom "{DIRECTIVE}": vat {vat!r} does not '
                                       f"match the SIREN {siren} (expected {expected}); check "

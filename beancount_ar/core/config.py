@@ -2,7 +2,11 @@
 
     plugin "beancount_ar" "{'receivable_root': 'Assets:Receivable', 'default_terms': 'net 30',
                             'discount_account': 'Expenses:Discounts',
-                            'writeoff_account': 'Expenses:BadDebts', 'legal': 'FR'}"
+                            'writeoff_account': 'Expenses:BadDebts', 'legal': 'FR',
+                            'invoice_pattern': '(?i)facture ([0-9]{4}-[0-9]{3})'}"
+
+``receivable_root`` defaults to ``<assets>:Receivable``, where ``<assets>`` is the ledger's own
+name for its assets root (``option "name_assets" "Actifs"`` gives ``Actifs:Receivable``).
 
 `parse_config` never raises: a malformed string, a misspelt key or a value of the wrong type gives
 a message naming the problem and the accepted keys, and the default is used instead. The same
@@ -13,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
@@ -32,6 +37,8 @@ class ArConfig:
     writeoff_account: str | None = None
     legal: str | None = None
     business_days: str | None = None
+    invoice_links: bool = True  # a link on a receivable debit naming no invoice is its number
+    invoice_pattern: str | None = None  # a regular expression finding invoice numbers in text
 
 
 Checker = Callable[[Any], str | None]
@@ -74,6 +81,28 @@ def _country(value: Any) -> str | None:
     return None
 
 
+def _bool(value: Any) -> str | None:
+    if not isinstance(value, bool):
+        return f"{value!r} is not True or False"
+    return None
+
+
+def _pattern(value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value:
+        return (f"{value!r} is not a regular expression such as "
+                "'(?i)facture ([0-9]{4}-[0-9]{3})'")
+    try:
+        compiled = re.compile(value)
+    except re.error as exc:
+        return (f"{value!r} is not a valid regular expression ({exc}); for example "
+                "'(?i)facture ([0-9]{4}-[0-9]{3})' (group 1, if any, is the invoice number)")
+    if compiled.search("") is not None:
+        return f"{value!r} matches an empty text: it must match the invoice number itself"
+    return None
+
+
 AR_CHECKS: dict[str, Checker] = {
     "receivable_root": _account,
     "default_terms": _terms,
@@ -81,6 +110,8 @@ AR_CHECKS: dict[str, Checker] = {
     "writeoff_account": _optional_account,
     "legal": _legal,
     "business_days": _country,
+    "invoice_links": _bool,
+    "invoice_pattern": _pattern,
 }
 
 
@@ -123,11 +154,18 @@ def read_literal_config(
     return good, problems
 
 
-def parse_config(text: str | None) -> tuple[ArConfig, list[str]]:
-    """Parse the invoice plugin's configuration; see the module docstring."""
+def parse_config(text: str | None, options_map: Mapping[str, Any] | None = None
+                 ) -> tuple[ArConfig, list[str]]:
+    """Parse the invoice plugin's configuration; see the module docstring.
+
+    `options_map` (the ledger's options) gives the default receivable root its assets name."""
     good, problems = read_literal_config(text, AR_CHECKS, "plugin beancount_ar")
     if "business_days" in good and good["business_days"] is not None:
         good["business_days"] = good["business_days"].upper()
+    if "receivable_root" not in good:
+        assets = (options_map or {}).get("name_assets") or "Assets"
+        if assets != "Assets":
+            good["receivable_root"] = f"{assets}:Receivable"
     known = {f.name for f in fields(ArConfig)}
     return ArConfig(**{k: v for k, v in good.items() if k in known}), problems
 
@@ -139,8 +177,8 @@ def config_from_options(options_map: Mapping[str, Any]) -> tuple[ArConfig, list[
     """
     for name, text in options_map.get("plugin") or ():
         if name == "beancount_ar":
-            return parse_config(text)
-    return ArConfig(), []
+            return parse_config(text, options_map)
+    return parse_config(None, options_map)
 
 
 def read_directive_settings(

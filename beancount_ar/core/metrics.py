@@ -385,6 +385,7 @@ class CustomerProfile:
     written_off: dict[str, Decimal]  # written off in the behaviour window, per currency
     behaviour: Behaviour
     risk: Risk
+    oldest_overdue: Item | None = None  # the item `oldest_overdue_days` is about
 
     @property
     def limit_exceeded(self) -> bool:
@@ -409,6 +410,7 @@ def customer_profiles(settlement: Settlement, customers: Collection[str] | None 
     written_off: dict[str, dict[str, Decimal]] = {key: {} for key in keys}
     open_items = dict.fromkeys(keys, 0)
     oldest = dict.fromkeys(keys, 0)
+    oldest_item: dict[str, Item] = {}
     for state in settlement.items:
         item = state.item
         key = item.customer
@@ -426,7 +428,10 @@ def customer_profiles(settlement: Settlement, customers: Collection[str] | None 
         open_items[key] += 1
         if state.status(as_of) == OVERDUE:
             overdue[key][currency] = overdue[key].get(currency, ZERO) + state.open
-            oldest[key] = max(oldest[key], state.days_overdue(as_of))
+            days = state.days_overdue(as_of)
+            if days > oldest[key]:
+                oldest[key] = days
+                oldest_item[key] = item
     for left in settlement.unapplied:
         credit = left.credit
         if credit.customer not in wanted:
@@ -445,5 +450,5 @@ def customer_profiles(settlement: Settlement, customers: Collection[str] | None 
         risk = risk_rating(oldest[key], behaviour.average_days_late, use, written_off[key], rule)
         result[key] = CustomerProfile(key, balances[key], overdue[key], unapplied[key],
                                       open_items[key], oldest[key], limit, use, written_off[key],
-                                      behaviour, risk)
+                                      behaviour, risk, oldest_item.get(key))
     return result

@@ -16,9 +16,13 @@ payments were on average more than 15 days late is a *late payer*: no courtesy r
 firmer steps sooner (friendly at +3, firm at +10, final at +30). Everyone else is *regular*: the
 default offsets without the courtesy reminder.
 
-**One letter per customer** lists all its overdue invoices (and instalments); its level is that
-of the most overdue one. An invoice's level never skips a step: its next level is the one its
-days overdue reach, but at most one above the last level recorded for it
+**One letter per customer** claims all its overdue items: invoices, instalments, other debits
+and the late-payment charges posted on its invoices, paid ones included (an invoice paid late
+whose charges are still open is listed with them). Its level is that of the most overdue
+invoice or charge. What it claims is what the customer's statement of the same day shows as
+overdue, less what is in dispute or under a kept payment plan. Other debits are claimed with the
+rest but never raise the level. An invoice's level never skips a step: its next level is the
+one its days overdue reach, but at most one above the last level recorded for it
 (``custom "ar-reminder" "F-1" 2 "email"``), so a customer never receives a formal notice as a
 first contact. No two reminders go to the same customer less than ``min_days_between`` days
 apart. Nothing is sent:
@@ -51,7 +55,7 @@ from decimal import Decimal
 
 from beancount_ar.core.allocation import ItemState, Settlement
 from beancount_ar.core.metrics import Behaviour, payment_behaviour
-from beancount_ar.core.model import INVOICE, PAYMENT, PaymentPlan
+from beancount_ar.core.model import DEBIT, INVOICE, PAYMENT, PENALTY, PaymentPlan
 from beancount_ar.core.money import ZERO
 
 COURTESY, FRIENDLY, FIRM, FINAL = 0, 1, 2, 3
@@ -118,17 +122,36 @@ def classify(behaviour: Behaviour | None, policy: ReminderPolicy = ReminderPolic
 
 @dataclass(frozen=True, slots=True)
 class Line:
-    """An invoice (or instalment) a reminder lists."""
+    """An invoice (or instalment, or other debit) a reminder lists, with the overdue
+    late-payment charges posted on its invoice. An invoice with overdue charges and no overdue
+    open item (paid, say) is listed for its charges alone (`charges_only`)."""
 
     state: ItemState
-    days_overdue: int  # negative: days until due
+    days_overdue: int  # negative: days until due; charges only: its oldest charge's
     last_level: int | None  # the last level recorded for the invoice
     level: int | None  # the level this invoice reaches now (None: none yet)
-    penalties: Decimal  # late-payment charges posted on the invoice and still open
+    penalties: Decimal  # late-payment charges posted on the invoice, overdue and still open
+    charges: tuple[ItemState, ...] = ()  # those charges
+    charges_only: bool = False  # the line claims the charges, not the item (paid, or not due)
 
     @property
     def item(self):
         return self.state.item
+
+    @property
+    def paid(self) -> bool:
+        """The invoice itself is settled: the line claims its charges only."""
+        return self.charges_only and self.state.open == 0
+
+    @property
+    def principal(self) -> Decimal:
+        """The open amount the line claims: none when it claims the charges only."""
+        return ZERO if self.charges_only else self.state.open
+
+    @property
+    def claimed(self) -> Decimal:
+        """What the line asks for: its principal and the charges."""
+        return self.principal + self.penalties
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,15 +243,32 @@ def worklist(settlement: Settlement, as_of: datetime.date,
             last_level[record.invoice] = max(record.level, last_level.get(record.invoice, -1))
             last_sent[record.customer] = max(record.date, last_sent.get(record.customer,
                                                                        record.date))
-    penalties: dict[str | None, Decimal] = {}
-    by_customer: dict[str, list[ItemState]] = {}
+    # What a letter may list: open items (not charges), each with the overdue open charges of
+    # its invoice when it is itself overdue; an invoice with overdue charges and no overdue
+    # open item gets a line for its charges alone.
+    by_customer: dict[str, list[tuple[ItemState, bool]]] = {}  # (state, charges only)
+    first_state: dict[str, ItemState] = {}  # an invoice's first item, open or not
+    charges: dict[str, list[ItemState]] = {}  # overdue open charges, by invoice
+    carrier: dict[str, ItemState] = {}  # the invoice's earliest-due overdue open item
     for state in settlement.items:
+        item = state.item
+        if item.kind == INVOICE and item.invoice and item.part == 1:
+            first_state.setdefault(item.invoice, state)
         if state.open <= 0:
             continue
-        if state.item.kind == INVOICE:
-            by_customer.setdefault(state.item.customer, []).append(state)
-        elif state.item.invoice:  # penalties charged on an invoice
-            penalties[state.item.invoice] = penalties.get(state.item.invoice, ZERO) + state.open
+        if item.kind == PENALTY and item.invoice:
+            if as_of > item.due:
+                charges.setdefault(item.invoice, []).append(state)
+            continue
+        by_customer.setdefault(item.customer, []).append((state, False))
+        if item.invoice and as_of > item.due:
+            held = carrier.get(item.invoice)
+            if held is None or (item.due, item.id) < (held.item.due, held.item.id):
+                carrier[item.invoice] = state
+    for number, states in charges.items():
+        if number not in carrier:
+            alone = first_state.get(number, states[0])
+            by_customer.setdefault(alone.item.customer, []).append((alone, True))
     plans = _plans_in_force(settlement, as_of)
     ready: list[Reminder] = []
     waiting: list[Reminder] = []
@@ -242,7 +282,8 @@ def worklist(settlement: Settlement, as_of: datetime.date,
         profile = classify(behaviours.get(key), policy)
         schedule = policy.schedule(profile.name)
         lines: list[Line] = []
-        for state in sorted(states, key=lambda s: (s.item.due, s.item.date, s.item.id)):
+        for state, alone in sorted(states, key=lambda s: (s[0].item.due, s[0].item.date,
+                                                          s[0].item.id)):
             item = state.item
             dispute = book.disputed(item.invoice, as_of)
             if dispute is not None:
@@ -258,10 +299,15 @@ def worklist(settlement: Settlement, as_of: datetime.date,
                     skipped.append(Skipped(key, item.invoice, f"payment plan of {plan.date} "
                                                               f"kept{then}"))
                     continue
-            days = (as_of - item.due).days
-            last = last_level.get(item.invoice or "")
-            lines.append(Line(state, days, last, next_level(schedule, days, last),
-                              penalties.get(item.invoice, ZERO) if item.part == 1 else ZERO))
+            own: tuple[ItemState, ...] = ()
+            if item.invoice and (alone or carrier.get(item.invoice) is state):
+                own = tuple(charges.get(item.invoice, ()))
+            days = (max((as_of - c.item.due).days for c in own) if alone
+                    else (as_of - item.due).days)
+            last = last_level.get(item.invoice) if item.invoice else None
+            level = next_level(schedule, days, last) if item.kind != DEBIT else None
+            lines.append(Line(state, days, last, level, sum((c.open for c in own), ZERO), own,
+                              alone))
         if not lines:
             continue
         new = [line for line in lines if line.level is not None]
@@ -286,7 +332,7 @@ def worklist(settlement: Settlement, as_of: datetime.date,
         level = next(lv for lv in schedule if lv.number == level_number)
         listed = [line for line in lines if line.days_overdue > 0] if level.number != COURTESY \
             else [line for line in new]
-        worst = max(new, key=lambda line: line.days_overdue)
+        worst = max(new, key=lambda line: (line.level or 0, not line.paid, line.days_overdue))
         when = ("due in " + str(-worst.days_overdue) + " days" if worst.days_overdue < 0
                 else f"{worst.days_overdue} days overdue")
         reason = (f"{worst.item.label} is {when}; level {level.number} ({level.name}) applies "
@@ -308,5 +354,5 @@ def _letter(customer: str, level: Level, profile: Profile, lines: Sequence[Line]
     totals: dict[str, Decimal] = {}
     for line in lines:
         currency = line.item.currency
-        totals[currency] = totals.get(currency, ZERO) + line.state.open + line.penalties
+        totals[currency] = totals.get(currency, ZERO) + line.claimed
     return Reminder(customer, level, profile, tuple(lines), totals, reason, sent, ready_on)

@@ -1,7 +1,9 @@
-"""The state of every invoice (and instalment) as of a date: the rows of ``bean-ar invoices``.
+"""The state of every item as of a date: the rows of ``bean-ar invoices`` and of every list.
 
-One row per item - an invoice, each instalment of a split invoice, or another debit - with its
-status, days overdue, open amount and the allocations that settled it (the lettrage):
+One row per item - an invoice, each instalment of a split invoice, a late-payment charge (with
+the invoice it is charged on) or another debit - with its kind, status, days overdue, open
+amount and the allocations that settled it (the lettrage). Which rows a list shows and in which
+order is `beancount_ar.core.selection`:
 
     2025-01-15 * "Dupont" "Facture" ^F-1
       invoice: "F-1"
@@ -21,8 +23,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from beancount_ar.core.allocation import ItemState, Settlement
-from beancount_ar.core.model import DEBIT, PENALTY, Allocation
+from beancount_ar.core.model import PENALTY, Allocation
 from beancount_ar.core.money import ZERO
+from beancount_ar.core.selection import ItemQuery, Listed, item_kind, listed_items, select
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,9 +43,9 @@ class Settled:
 
 @dataclass(frozen=True, slots=True)
 class InvoiceRow:
-    invoice: str  # the invoice number ("" for a debit that is no invoice)
+    invoice: str  # the invoice number ("" for a penalty or a debit that is no invoice)
     instalment: str | None  # "1/2" where the invoice is split
-    kind: str  # invoice or debit
+    kind: str  # invoice, instalment, penalty or debit (`selection.KINDS`)
     customer: str
     customer_name: str
     date: datetime.date
@@ -60,6 +63,16 @@ class InvoiceRow:
     narration: str
     filename: str | None
     lineno: int | None
+    charged_on: str | None = None  # a penalty's invoice
+
+    @property
+    def label(self) -> str:
+        """What a list names the row by: the invoice number with its instalment, the invoice a
+        penalty is charged on, else the narration."""
+        if self.charged_on:
+            return self.charged_on
+        name = self.invoice or self.narration or self.kind
+        return f"{name} {self.instalment}" if self.instalment else name
 
 
 def settled(allocation: Allocation) -> Settled:
@@ -77,10 +90,11 @@ def invoice_row(state: ItemState, settlement: Settlement, as_of: datetime.date,
     customer = settlement.book.customers[item.customer]
     entry = item.entry
     meta = entry.meta if entry is not None else {}
+    penalty = item.kind == PENALTY
     return InvoiceRow(
-        invoice=item.invoice or "",
+        invoice="" if penalty else item.invoice or "",
         instalment=f"{item.part}/{item.parts}" if item.parts > 1 else None,
-        kind=item.kind,
+        kind=item_kind(item),
         customer=item.customer,
         customer_name=customer.name,
         date=item.date,
@@ -94,10 +108,12 @@ def invoice_row(state: ItemState, settlement: Settlement, as_of: datetime.date,
         discount=item.discount if item.discount else None,
         paid_date=state.closed_date,
         payments=tuple(settled(a) for a in state.allocations),
-        penalties=penalties.get((item.invoice, item.part), ZERO) if penalties else ZERO,
+        penalties=(penalties.get((item.invoice, item.part), ZERO)
+                   if penalties and not penalty else ZERO),
         narration=(entry.narration if entry is not None else "") or "",
         filename=meta.get("filename"),
         lineno=meta.get("lineno"),
+        charged_on=item.invoice if penalty else None,
     )
 
 
@@ -122,23 +138,18 @@ def penalties_posted(settlement: Settlement) -> dict[tuple[str | None, int], Dec
     return totals
 
 
-def invoice_rows(settlement: Settlement, as_of: datetime.date,
-                 customers: Iterable[str] | None = None,
-                 statuses: Iterable[str] | None = None,
-                 include_debits: bool = True) -> list[InvoiceRow]:
-    """Rows for the settlement's items, in date order, optionally filtered."""
-    wanted_customers = set(customers) if customers is not None else None
-    wanted_statuses = set(statuses) if statuses is not None else None
+def rows_of(listed: Iterable[Listed], settlement: Settlement,
+            as_of: datetime.date) -> list[InvoiceRow]:
+    """The rows of items a selection keeps (`selection.select`), in its order."""
     penalties = penalties_posted(settlement)
-    rows = []
-    for state in settlement.items:
-        if wanted_customers is not None and state.item.customer not in wanted_customers:
-            continue
-        if state.item.kind == PENALTY or (not include_debits and state.item.kind == DEBIT):
-            continue
-        row = invoice_row(state, settlement, as_of, penalties)
-        if wanted_statuses is not None and row.status not in wanted_statuses:
-            continue
-        rows.append(row)
-    rows.sort(key=lambda r: (r.date, r.invoice, r.due))
-    return rows
+    return [invoice_row(entry.state, settlement, as_of, penalties) for entry in listed]
+
+
+def invoice_rows(settlement: Settlement, as_of: datetime.date,
+                 query: ItemQuery | None = None, sort: str = "date",
+                 descending: bool = False) -> list[InvoiceRow]:
+    """The rows of every item `query` keeps (all by default, penalties and debits included),
+    oldest first; ValueError for an unknown `sort`."""
+    listed = select(listed_items(settlement, as_of), query or ItemQuery(), as_of, sort,
+                    descending)
+    return rows_of(listed, settlement, as_of)

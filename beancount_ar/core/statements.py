@@ -35,14 +35,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from beancount_ar.core import aging as aging_lib
 from beancount_ar.core.allocation import ItemState, Settlement, Unapplied
-from beancount_ar.core.book import Book
+from beancount_ar.core.customers import find_customer
 from beancount_ar.core.model import INVOICE, PENALTY, Allocation, Credit, Customer, Item
 from beancount_ar.core.money import ZERO
 
@@ -87,6 +86,8 @@ class Line:
     invoice: str | None = None  # the invoice a penalty is charged on
     filename: str | None = None
     lineno: int | None = None
+    detail: str = ""  # a penalty: how it was computed (its entry's narration; untrusted)
+    note: int | None = None  # a penalty: the number of the `Note` that gives `detail`
 
     @property
     def debit(self) -> Decimal:
@@ -110,6 +111,17 @@ class Line:
 
 
 @dataclass(frozen=True, slots=True)
+class Note:
+    """How a late-payment charge was computed (the narration of its entry), printed once below
+    the lines so that each charge takes one line of the statement."""
+
+    number: int
+    date: datetime.date
+    invoice: str
+    text: str  # untrusted text: escape it
+
+
+@dataclass(frozen=True, slots=True)
 class Part:
     """The statement in one currency."""
 
@@ -122,6 +134,7 @@ class Part:
     unapplied: Decimal  # credits applied to nothing, zero or negative
     aging_labels: tuple[str, ...]  # ('current', '1-30', ...)
     aging: tuple[Decimal, ...]  # open amounts per bucket, by days past due
+    notes: tuple[Note, ...] = ()  # how each late-payment charge of the lines was computed
 
     @property
     def total_debit(self) -> Decimal:
@@ -158,36 +171,6 @@ class Statement:
 
 
 # -- customers -------------------------------------------------------------------------------
-
-
-def find_customer(book: Book, wanted: str) -> str:
-    """The key of the customer named by an account, a customer key or a display name."""
-    customers = book.customers
-    if wanted in customers:
-        return wanted
-    lowered = wanted.strip().lower()
-    keys = sorted(key for key, c in customers.items()
-                  if (c.account == wanted and not c.shared) or c.name.lower() == lowered)
-    if len(keys) == 1:
-        return keys[0]
-    shared = sorted(c.name for c in customers.values() if c.shared and c.account == wanted)
-    if not keys and shared:
-        raise StatementError(f"{wanted} is a shared receivable account holding several "
-                             f"customers ({', '.join(shared[:5])}{'...' if len(shared) > 5 else ''}"
-                             "); give the customer's name")
-    if len(keys) > 1:
-        raise StatementError(f"customer {wanted!r} is ambiguous: it names {', '.join(keys)}; "
-                             "give one of these")
-    # Suggestions: names like the name given, or accounts whose last part is like its last part.
-    leaves = {key.rsplit(":", 1)[-1]: key for key, c in customers.items() if not c.shared}
-    close = difflib.get_close_matches(wanted.rsplit(":", 1)[-1], list(leaves), n=3, cutoff=0.6)
-    close = [leaves[leaf] for leaf in close] if ":" in wanted else [
-        *difflib.get_close_matches(wanted, [c.name for c in customers.values()], n=3,
-                                   cutoff=0.6),
-        *(leaves[leaf] for leaf in close)][:3]
-    hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
-    raise StatementError(f"customer {wanted!r}: no such customer{hint}; give a receivable "
-                         "account such as 'Assets:Receivable:Dupont' or a customer name")
 
 
 def payment_reference(customer: Customer) -> str:
@@ -378,11 +361,15 @@ def _item_line(index: _Index, letters: _Letters, states: Sequence[ItemState],
     open_amount = sum((s.open for s in states), ZERO)
     split = item.kind == INVOICE and item.parts > 1 and len(states) > 1
     reference = item.invoice if split else _item_reference(item)
+    # A charge the penalties plugin computed: its narration is the computation, for a note.
+    generated_charge = (item.kind == PENALTY and item.entry is not None
+                        and bool(item.entry.meta.get("ar_generated")))
     return Line(
         date=item.date,
         kind=item.kind,
         reference=reference or "",
-        description=_narration(item.entry),
+        description="" if generated_charge else _narration(item.entry),
+        detail=_narration(item.entry) if generated_charge else "",
         amount=item.amount if amount is None else amount,
         balance=balance,
         due=max(s.item.due for s in states) if split else item.due,
@@ -497,10 +484,12 @@ def _build(index: _Index, customer: str, kind: str, start: datetime.date | None)
             if not lines and closing == 0:
                 continue
         labels, buckets, unapplied = _aging(index, customer, currency)
+        lines, notes = _with_notes(lines)
         parts.append(Part(
             currency=currency,
             opening=opening,
             lines=tuple(lines),
+            notes=notes,
             closing=closing,
             not_yet_due=buckets[0],
             overdue=sum(buckets[1:], ZERO),
@@ -511,6 +500,19 @@ def _build(index: _Index, customer: str, kind: str, start: datetime.date | None)
     customer_record = book.customers[customer]
     return Statement(kind, customer_record, start if kind == ACTIVITY else None, end,
                      tuple(parts), payment_reference(customer_record))
+
+
+def _with_notes(lines: list[Line]) -> tuple[list[Line], tuple[Note, ...]]:
+    """Number the late-payment charges of `lines`: each keeps one short line, and how it was
+    computed becomes a note."""
+    notes: list[Note] = []
+    out = []
+    for line in lines:
+        if line.detail:
+            notes.append(Note(len(notes) + 1, line.date, line.invoice or "", line.detail))
+            line = dataclasses.replace(line, note=len(notes))
+        out.append(line)
+    return out, tuple(notes)
 
 
 def _check(kind: str, start: datetime.date | None, end: datetime.date) -> None:

@@ -5,7 +5,9 @@
 For each invoice it adds the computed ``due`` date (and ``discount_until`` and ``discount``
 where the terms offer an early-payment discount, ``instalments`` where they split it), its
 ``open_amount`` after every entry and, once settled, its ``paid_date`` to the transaction's
-metadata, so bean-query can use them::
+metadata, so bean-query can use them; to an invoice recognised by a convention (a link, a number
+in its narration: `beancount_ar.core.recognition`) it also adds ``invoice:`` (its number) and
+``ar_recognised:`` (the rule)::
 
     SELECT entry_meta('invoice'), date(entry_meta('due')) WHERE entry_meta('invoice') != NULL
 
@@ -24,7 +26,7 @@ from beancount.core import data
 from beancount.core.amount import Amount
 
 from beancount_ar.core.allocation import ItemState, PendingDiscount, Settlement, settle
-from beancount_ar.core.book import COMPUTED, Book, read_book
+from beancount_ar.core.book import COMPUTED, RECOGNISED, Book, read_book
 from beancount_ar.core.company import read_company
 from beancount_ar.core.config import ArConfig, parse_config
 from beancount_ar.core.errors import ARError, ConfigError, OverpaymentError
@@ -117,7 +119,7 @@ def discount_entry(pending: PendingDiscount, config: ArConfig, customer: Custome
 
 
 def _ar_invoices(entries: list, options_map: dict[str, Any], config_text: str | None = None):
-    config, problems = parse_config(config_text)
+    config, problems = parse_config(config_text, options_map)
     errors: list = []
     if problems:
         source = plugin_source(options_map, MODULE)
@@ -135,10 +137,14 @@ def _ar_invoices(entries: list, options_map: dict[str, Any], config_text: str | 
     # The computed metadata go into each invoice's own metadata dict: the entries are this load's
     # (the files are never touched), and copying 100,000 transactions would cost more than the
     # rest of the plugin's output.
+    rules = book.rules
     for invoice, extra in invoices_meta(book, settlement, posted):
         meta = invoice.entry.meta
         if "due" in meta and not meta.get(COMPUTED):  # the user's own due date stays
             del extra["due"], extra[COMPUTED]
+        if rules and invoice.number in rules:  # recognised by a convention: say so
+            extra["invoice"] = invoice.number
+            extra[RECOGNISED] = rules[invoice.number]
         meta.update(extra)
     out = list(entries)
     customs = [entry for entry in entries if type(entry) is data.Custom]

@@ -5,8 +5,10 @@
 
 With that in the ledger, `render_statement_pdf(entries, options_map, "Assets:Receivable:Dupont")`
 returns the customer's statement of account. The rules are in `beancount_ar.core` (statements,
-company); this package only formats: `documents` (templates, Babel formatting, PDF, ZIP) and
-`epc_qr` (SEPA payment QR codes). Templates live in ``templates/`` and can be overridden from
+company); this package only formats: `environment` (templates, Babel formatting, company, logo),
+`pdf` (WeasyPrint), `statement` (a statement as HTML or PDF), `batches` (many statements, a
+ZIP), `letters` (reminders and their e-mails) and `epc_qr` (SEPA payment QR codes);
+`documents` names them all. Templates live in ``templates/`` and can be overridden from
 ``<ledger folder>/ar-templates/``.
 """
 

@@ -29,6 +29,9 @@ import io
 import re
 from decimal import Decimal
 
+from beancount_ar.core.identifiers import creditor_reference_valid
+from beancount_ar.extras import MissingExtra, need
+
 MAX_AMOUNT = Decimal("999999999.99")
 MIN_AMOUNT = Decimal("0.01")
 MAX_BYTES = 331
@@ -92,19 +95,12 @@ def epc_payload(name: str, iban: str, amount: Decimal, text: str | None = None,
     return payload
 
 
-def creditor_reference_valid(reference: str) -> bool:
-    """ISO 11649: "RF", two check digits, up to 21 letters and digits; mod 97 == 1."""
-    reference = reference.replace(" ", "").upper()
-    if not re.fullmatch(r"RF\d{2}[A-Z0-9]{1,21}", reference):
-        return False
-    moved = reference[4:] + reference[:4]
-    return int("".join(str(int(ch, 36)) for ch in moved)) % 97 == 1
-
-
 def make_qr(payload: str):
     """The segno QR code of an EPC payload: level M, no ECI, version 13 at most."""
-    import segno  # imported here: only documents with a QR code need it
-
+    try:  # imported here: only documents with a QR code need it
+        segno = need("segno", "pdf", "payment QR codes")
+    except MissingExtra as exc:
+        raise EpcError(str(exc)) from None
     qr = segno.make_qr(payload.encode("utf-8"), error="m", boost_error=False)
     if qr.version > 13:  # pragma: no cover - 331 bytes always fit in version 13 at level M
         raise EpcError(f"the payment data needs QR version {qr.version}; at most 13 is allowed")

@@ -46,6 +46,12 @@ from beancount_ar.core.allocation import Settlement
 from beancount_ar.core.charges import LedgerCharges, StatedCharges, item_indemnity, ledger_charges
 from beancount_ar.core.charges import stated_charges as charges_of
 from beancount_ar.core.company import Company
+from beancount_ar.core.customers import (
+    CustomerError,
+    customer_email,
+    find_customer,
+    where_email_goes,
+)
 from beancount_ar.core.model import INVOICE, PENALTY, Customer
 from beancount_ar.core.money import ZERO
 from beancount_ar.core.reminder_config import DIRECTIVE as SETTINGS_DIRECTIVE
@@ -60,7 +66,6 @@ from beancount_ar.core.statements import (
     Statement,
     StatementError,
     build_statements,
-    find_customer,
 )
 from beancount_ar.core.subledger import subledger
 from beancount_ar.ledger_writer import record_directives
@@ -137,12 +142,13 @@ class Letter:
 
     @property
     def invoices(self) -> list[str]:
-        """The invoice numbers the letter lists, in its order."""
+        """The numbers of the invoices whose open amounts the letter claims, in its order (of
+        the invoices whose late-payment charges alone it claims when there are no others)."""
+        lines = [line for part in self.parts for line in part.lines]
         numbers: list[str] = []
-        for part in self.parts:
-            for line in part.lines:
-                if line.item.invoice and line.item.invoice not in numbers:
-                    numbers.append(line.item.invoice)
+        for line in [line for line in lines if not line.paid] or lines:
+            if line.item.invoice and line.item.invoice not in numbers:
+                numbers.append(line.item.invoice)
         return numbers
 
     @property
@@ -171,7 +177,7 @@ class ReminderJob:
         spacing, or an upcoming courtesy reminder. DocumentError if there is none."""
         try:
             key = find_customer(self.settlement.book, customer)
-        except StatementError as exc:
+        except CustomerError as exc:
             raise DocumentError(str(exc)) from None
         lists = (self.worklist.reminders, self.worklist.waiting, self.worklist.upcoming)
         for reminder in (r for group in lists for r in group):
@@ -223,7 +229,7 @@ def _parts(reminder: Reminder) -> tuple[LetterPart, ...]:
     parts = []
     for currency in sorted(by_currency):
         lines = tuple(by_currency[currency])
-        principal = sum((line.state.open for line in lines), ZERO)
+        principal = sum((line.principal for line in lines), ZERO)
         penalties = sum((line.penalties for line in lines), ZERO)
         parts.append(LetterPart(currency, lines, principal, penalties,
                                 reminder.totals.get(currency, principal + penalties)))
@@ -418,15 +424,15 @@ def email_addresses(job: ReminderJob, reminder: Reminder) -> tuple[Address, list
     """The sender (the company's ``email``) and the recipients (the customer's ``email:``, one
     address or several separated by commas) of a letter's e-mail; MailError when one is
     missing or is not a plain e-mail address."""
-    customer = job.settlement.book.customers[reminder.customer]
-    good, bad = split_emails(customer.email)
+    book = job.settlement.book
+    customer = book.customers[reminder.customer]
+    good, bad = split_emails(customer_email(book, reminder.customer))
     if bad:
         raise MailError(f"{one_line(customer.name, 60)}: email {one_line(bad[0], 80)!r} is not an "
                         f"e-mail address; correct the email: metadata of {customer.account}")
     if not good:
-        raise MailError(f"{one_line(customer.name, 60)} has no e-mail address: add email: "
-                        f"\"...\" to the open directive of {customer.account}, or print the "
-                        "letter")
+        raise MailError(f"{one_line(customer.name, 60)} has no e-mail address: "
+                        f"{where_email_goes(book, reminder.customer)}, or print the letter")
     if not job.company.email:
         raise MailError("the company has no e-mail address to send from: add 'email' to the "
                         "custom \"ar-company\" directive")
