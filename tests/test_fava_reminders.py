@@ -3,7 +3,7 @@ real SMTP server on 127.0.0.1 (aiosmtpd) for "send" and the records read back fr
 
 The ledger is a copy of example-ledger/ (its `ar-reminders` settings point at 127.0.0.1; the
 copy points them at the test's server, without STARTTLS); "today" is pinned to 2026-11-23. As
-`bean-ar remind` says for that day: six letters - Restaurant Le Zinc at level 3 (5,555.86 EUR,
+`bean-ar remind` says for that day: six letters - Restaurant Le Zinc at level 3 (5,557.53 EUR,
 its statement's overdue amount: F-2026-050, F-2026-054, F-2026-063 and the late-payment charges
 still open on its invoices, paid ones included), SCI Bellevue at level 2 (no e-mail address),
 Menuiserie Garnier, the Mairie de Villefranche, Brighton Design (7,800.00 USD) and Boulangerie
@@ -139,7 +139,7 @@ def test_worklist_of_the_day(fava):
     # paid ones included: what its statement shows overdue
     assert "F-2025-004 (paid; charges of 94.02 EUR open) " in zinc
     assert "F-2026-050 (82 days late) F-2026-054 (44 days late) F-2026-063 (16 days late) " \
-           "5,555.86 EUR" in zinc
+           "5,557.53 EUR" in zinc
     assert "F-2026-050 is 82 days overdue; level 3 (final) applies from +30 days for a late " \
            "payer, last level sent 2 last reminder 2026-11-02" in zinc
     assert "preview PDF .eml Send Mark as sent" in zinc
@@ -205,7 +205,7 @@ def test_preview_is_the_letter(fava):
     frame = re.search(r'<iframe class="ar-preview"[^>]*srcdoc="([^"]*)"', body)
     letter = plain(html.unescape(frame.group(1)))
     assert "Mise en demeure de payer" in letter
-    assert "F-2026-050" in letter and "5 555,86 €" in letter
+    assert "F-2026-050" in letter and "5 557,53 €" in letter
     assert "Claire Lambert, gérante" in letter
     assert 'sandbox="allow-same-origin"' in frame.group(0)
     # of an upcoming courtesy reminder too
@@ -225,7 +225,7 @@ def test_letter_pdf_and_eml(fava):
         "attachment; filename=reminder-3-final-RestaurantLeZinc-2026-11-23.pdf"
     text = pdf_text(response.data)
     assert "Restaurant Le Zinc" in text and "Mise en demeure de payer" in text
-    assert "5 555,86 €" in text
+    assert "5 557,53 €" in text
 
     response = fava.client.get(f"{fava.url}reminder_eml?customer={ZINC}")
     assert response.status_code == 200 and response.mimetype == "message/rfc822"
@@ -236,7 +236,7 @@ def test_letter_pdf_and_eml(fava):
     assert message["From"] == "Atelier Lumière SARL <compta@atelier-lumiere.example.fr>"
     [attachment] = list(message.iter_attachments())
     assert attachment.get_filename() == "reminder-3-final-RestaurantLeZinc-2026-11-23.pdf"
-    assert "5 555,86 €" in pdf_text(attachment.get_content())
+    assert "5 557,53 €" in pdf_text(attachment.get_content())
 
     response = fava.client.get(f"{fava.url}reminder_html?customer={ZINC}")
     assert response.status_code == 200 and response.mimetype == "text/html"
@@ -275,7 +275,7 @@ def test_send_emails_the_letter_and_records_it_once(tmp_path, smtp_server):  # n
                                   "F-2026-063 – Atelier Lumière SARL")
     [attachment] = list(message.iter_attachments())
     assert attachment.get_content_type() == "application/pdf"
-    assert "5 555,86 €" in pdf_text(attachment.get_content())
+    assert "5 557,53 €" in pdf_text(attachment.get_content())
     # the records, appended by Fava to the file where it inserts entries
     after = (tmp_path / "main.beancount").read_text(encoding="utf-8")
     assert after.startswith(before)

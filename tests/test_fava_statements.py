@@ -2,7 +2,7 @@
 
 The ledger is a copy of example-ledger/ (Atelier Lumière SARL, its company details and 15
 customers); "today" is pinned to 2026-11-23. Figures checked against `bean-ar aging` of the same
-ledger: Restaurant Le Zinc owes 6,059.86 EUR (5,555.86 overdue, late-payment charges included,
+ledger: Restaurant Le Zinc owes 6,061.53 EUR (5,557.53 overdue, late-payment charges included,
 504.00 not yet due), Brighton Design 12,050.00 USD, and 14 customers have a balance. PDFs are
 read back with pypdf.
 """
@@ -95,7 +95,7 @@ def test_page_lists_customers_with_a_balance_and_the_default_period(client, url)
     assert 'value="2025-11-24"' in body and 'value="2026-11-23"' in body
     rows = dict(statements_table(body))
     assert len(rows) == 14  # as bean-ar aging: every customer with a balance
-    assert "Restaurant Le Zinc Assets:Receivable:RestaurantLeZinc 6,059.86 EUR" in rows[ZINC]
+    assert "Restaurant Le Zinc Assets:Receivable:RestaurantLeZinc 6,061.53 EUR" in rows[ZINC]
     assert "12,050.00 USD" in rows[BRIGHTON]
     assert "Assets:Receivable:BistrotMartin" not in rows  # written off: nothing owed
     assert "Download the 14 statements (ZIP of PDFs)" in text
@@ -128,8 +128,8 @@ def test_preview_is_the_document_with_the_right_amounts(client, url):
     assert "<title>Relevé de compte – Restaurant Le Zinc – 23/11/2026</title>" in document
     # opening balance (the day before the period), closing balance, its split
     assert "Solde au 23/11/2025" in document and "4 046,52" in document
-    assert "6 059,86 €" in document
-    assert "5 555,86 €" in document and "504,00 €" in document  # overdue, not yet due
+    assert "6 061,53 €" in document
+    assert "5 557,53 €" in document and "504,00 €" in document  # overdue, not yet due
     # shown as a sheet, in a sandboxed frame without scripts
     assert '<style media="screen">' in document
     frame = re.search(r"<iframe [^>]*>", body).group(0)
@@ -144,11 +144,11 @@ def test_open_items_and_language(client, url):
     body = get_page(client, url, f"view=statements&customer={ZINC}&type=open&to=2026-11-23")
     assert "Open items on 2026-11-23" in text_of(body)
     document = plain(preview_of(body))
-    assert "F-2026-050" in document and "6 059,86 €" in document
+    assert "F-2026-050" in document and "6 061,53 €" in document
     assert "Solde au 23/11/2025" not in document  # no period, no opening balance
     english = plain(preview_of(get_page(
         client, url, f"view=statements&customer={ZINC}&type=open&lang=en")))
-    assert "Statement of open items" in english and "€6,059.86" in english
+    assert "Statement of open items" in english and "€6,061.53" in english
     usd = plain(preview_of(get_page(client, url, f"view=statements&customer={BRIGHTON}")))
     assert "Brighton Design Inc." in usd and "US$12,050.00" in usd
 
@@ -163,7 +163,7 @@ def test_pdf_download_is_a_real_pdf(client, url):
     assert response.data.startswith(b"%PDF-")
     text = pdf_text(response.data)
     assert "Restaurant Le Zinc" in text and "Relevé de compte" in text
-    assert "6 059,86 €Solde dû au 23 novembre 2026" in text
+    assert "6 061,53 €Solde dû au 23 novembre 2026" in text
     assert "Période du 01/01/2026 au 23/11/2026" in text
     english = pdf_text(client.get(f"{url}statement_pdf?customer={BRIGHTON}").data)
     assert "Brighton Design Inc." in english and "US$12,050.00" in english
@@ -175,7 +175,7 @@ def test_html_endpoint_is_the_document_locked_down(client, url):
     assert response.mimetype == "text/html"
     assert response.headers["Content-Disposition"].startswith("inline;")
     assert "default-src 'none'" in response.headers["Content-Security-Policy"]
-    assert "6 059,86" in plain(response.get_data(as_text=True))
+    assert "6 061,53" in plain(response.get_data(as_text=True))
 
 
 def test_zip_has_one_pdf_per_customer_with_a_balance(client, url):
@@ -191,7 +191,7 @@ def test_zip_has_one_pdf_per_customer_with_a_balance(client, url):
     assert "statement-RestaurantLeZinc-2026-11-23.pdf" in names
     assert "statement-SCI-Bellevue-2026-11-23.pdf" in names  # a customer of a shared account
     zinc = pdf_text(archive.read("statement-RestaurantLeZinc-2026-11-23.pdf"))
-    assert "Restaurant Le Zinc" in zinc and "6 059,86 €" in zinc
+    assert "Restaurant Le Zinc" in zinc and "6 061,53 €" in zinc
     for name in names:
         assert pypdf.PdfReader(io.BytesIO(archive.read(name))).pages
 
@@ -296,7 +296,7 @@ def test_incognito_hides_the_preview(tmp_path):
     app = make_app(copy_example(tmp_path), incognito=True)
     body = get_page(app.test_client(), base(app), f"view=statements&customer={ZINC}")
     assert "Previews are hidden in incognito mode." in text_of(body)
-    assert "srcdoc" not in body and "6,059.86" not in body
+    assert "srcdoc" not in body and "6,061.53" not in body
 
 
 def test_french(client, url):

@@ -34,7 +34,6 @@ COMPANY = """
       iban: "FR76 3000 6000 0112 3456 7890 189"
       bic: "BNPAFRPPXXX"
       email: "compta@atelier-lumiere.example.fr"
-      penalty_rate_text: "refinancement de la BCE majoré de 10 points"
     2026-01-01 custom "ar-reminders" "{'signatory': 'Claire Lambert, gérante'}"
 """
 ZINC = """
@@ -101,7 +100,10 @@ def test_firm_letter_states_the_rate_the_penalties_and_40_eur_per_invoice():
     assert "Malgré notre relance du 1 octobre 2026" in text
     assert "au plus tard le 1 décembre 2026" in text  # 8 days
     assert "article L441-10" in text
-    assert "taux de refinancement de la BCE majoré de 10 points" in text
+    # No penalties plugin: a French company states French law's defaults, for 2026 H2
+    assert "des pénalités de retard au taux de 12,40 % (taux de refinancement de la Banque " \
+           "centrale européenne de 2,40 % majoré de 10 points)" in text
+    assert "taux de taux" not in text
     assert "Les pénalités et indemnités facturées à ce jour, 52,30 €, sont comprises dans la " \
            "somme ci-dessus" in text
     assert "40,00 € par facture payée en retard" in text

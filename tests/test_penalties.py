@@ -654,21 +654,26 @@ OPEN_2026 = """
 """
 
 
+LATER = "as_of='2027-02-28'"  # the shipped tables stop at 2026 H2
+
+
 def test_a_period_without_a_known_rate_is_an_error_naming_the_directive():
-    entries, errors, _ = load(OPEN_2026)
+    entries, errors, _ = load(OPEN_2026, LATER)
     (message,) = messages(errors)
-    assert "no ECB rate is known for 2026-07-01" in message
-    assert "2026 H2" in message
-    assert '2026-07-01 custom "ar-rate" "ECB" <rate in percent>' in message
-    assert amounts(entries) == [("2026-06-30", D("3.33") + 40)]  # up to the known period
+    assert "no ECB rate is known for 2027-01-01" in message
+    assert "2027 H1" in message
+    assert '2027-01-01 custom "ar-rate" "ECB" <rate in percent>' in message
+    charged = amounts(entries)
+    assert charged[0] == ("2026-06-30", D("3.33") + 40)
+    assert charged[-1][0] == "2026-12-31"  # up to the known period
 
 
 def test_a_rate_directive_in_the_ledger_extends_the_table():
     entries, errors, _ = load(OPEN_2026 + """
-2026-07-01 custom "ar-rate" "ECB" 2.15
-""")
+2027-01-01 custom "ar-rate" "ECB" 2.40
+""", LATER)
     assert errors == []
-    assert [d for d, _ in amounts(entries)][-1] == "2026-10-31"
+    assert [d for d, _ in amounts(entries)][-1] == "2027-02-28"
 
 
 # -- errors at file:line ---------------------------------------------------------------------
@@ -810,3 +815,12 @@ def test_penalties_to_date_for_statements():
                                base_policy(config))
     # 10 days at 13.15 % + 15 days at 12.15 % = 36.0274 + 49.9315 = 85.9589
     assert (result.interest, result.indemnity) == (D("85.96"), D("40.00"))
+
+
+def test_a_missing_rate_is_reported_once_for_all_the_items_that_need_it():
+    body = "".join(OPEN_2026.replace("F-12", f"F-1{n}").replace("1000.00", f"{n}00.00")
+                   for n in range(3, 7))
+    entries, errors, _ = load(body, LATER)
+    assert len([e for e in generated(entries)]) > 4  # every item is charged up to 2026-12-31
+    (message,) = messages(errors)
+    assert '2027-01-01 custom "ar-rate" "ECB" <rate in percent>' in message

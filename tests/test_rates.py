@@ -40,21 +40,26 @@ def annual(r: Rates, when: datetime.date, start: datetime.date | None = None) ->
 
 def test_shipped_tables():
     tables = shipped_tables()
-    assert set(tables) == {"ECB", "BOE", "DE-BASE", "FR-LEGAL"}
+    assert set(tables) == {"ECB", "BOE", "DE-BASE", "FR-LEGAL", "FR-LEGAL-INDIVIDUAL"}
     ecb = tables["ECB"]
     assert ecb.kind == STEP and ecb.rate_on(day(2025, 1, 1)) == D("3.15")
     assert ecb.rate_on(day(2024, 7, 1)) == D("4.25")  # not the September 3.65
     assert ecb.rate_on(day(2022, 12, 21)) == D("2.50")
     assert ecb.rate_on(day(2022, 12, 20)) is None  # before the table
-    assert ecb.rate_on(day(2026, 1, 1)) == D("2.15") and ecb.known_until == day(2026, 1, 1)
-    assert ecb.rate_on(day(2026, 1, 2)) is None  # a rate may change any day: unknown
+    assert ecb.rate_on(day(2026, 1, 1)) == D("2.15") and ecb.known_until == day(2026, 7, 1)
+    assert ecb.rate_on(day(2026, 6, 16)) == D("2.15")
+    assert ecb.rate_on(day(2026, 6, 17)) == ecb.rate_on(day(2026, 7, 1)) == D("2.40")
+    assert ecb.rate_on(day(2026, 7, 2)) is None  # a rate may change any day: unknown
     de = tables["DE-BASE"]
     assert de.kind == HALF_YEAR and de.rate_on(day(2025, 3, 15)) == D("2.27")
-    assert de.known_until == day(2026, 6, 30) and de.rate_on(day(2026, 7, 1)) is None
+    assert de.rate_on(day(2026, 7, 1)) == D("1.52")  # derived: 1.27 + (2.40 - 2.15)
+    assert de.known_until == day(2026, 12, 31) and de.rate_on(day(2027, 1, 1)) is None
     boe = tables["BOE"]
     assert boe.rate_on(day(2024, 12, 31)) == D("4.75")
     assert boe.rate_on(day(2025, 6, 30)) == D("4.25")
-    assert boe.rate_on(day(2025, 8, 8)) is None
+    assert boe.rate_on(day(2025, 12, 17)) == D("4.00")
+    assert boe.rate_on(day(2025, 12, 31)) == boe.rate_on(day(2026, 6, 30)) == D("3.75")
+    assert boe.rate_on(day(2026, 7, 1)) is None
 
 
 @pytest.mark.parametrize("start, french, floor", [
@@ -72,6 +77,16 @@ def test_french_rate_and_floor_by_half_year(start, french, floor):
     assert annual(rates(), start) == annual(rates(), middle) == D(french)
     assert 3 * shipped_tables()["FR-LEGAL"].rate_on(middle) == D(floor)
     assert annual(rates(", 'floor': True"), middle) == max(D(french), D(floor))
+
+
+def test_2026_h2_follows_the_june_2026_ecb_raise():
+    assert annual(rates(), day(2026, 7, 1)) == annual(rates(), day(2026, 12, 31)) == D("12.40")
+    assert annual(rates(", 'regime': 'EU'"), day(2026, 9, 1)) == D("10.40")
+    assert annual(rates(", 'regime': 'DE'"), day(2026, 9, 1)) == D("10.52")
+    # UK: late from 2026-07-02, Bank Rate of 2026-06-30; from 2026-01-02, of 2025-12-31.
+    uk = rates(", 'regime': 'UK'")
+    assert annual(uk, day(2026, 7, 2), day(2026, 7, 1)) == D("11.75")
+    assert annual(uk, day(2026, 1, 2), day(2026, 1, 1)) == D("11.75")
 
 
 def test_eu_de_uk_fixed_monthly_rates():
@@ -96,24 +111,25 @@ def test_eu_de_uk_fixed_monthly_rates():
 
 
 def test_unknown_period_names_the_table_and_the_directive():
-    found = rates().quote(None, day(2026, 6, 30), day(2026, 7, 1))
+    assert isinstance(rates().quote(None, day(2026, 6, 30), day(2026, 7, 1)), Quote)
+    found = rates().quote(None, day(2026, 12, 31), day(2027, 1, 1))
     assert isinstance(found, Missing)
-    assert (found.table, found.day, found.period) == ("ECB", day(2026, 7, 1), "2026 H2")
-    assert '2026-07-01 custom "ar-rate" "ECB" <rate in percent>' in found.message
-    found = rates(", 'regime': 'UK'").quote(None, day(2026, 1, 4), day(2026, 1, 5))
-    assert isinstance(found, Missing) and found.day == day(2025, 12, 31)
+    assert (found.table, found.day, found.period) == ("ECB", day(2027, 1, 1), "2027 H1")
+    assert '2027-01-01 custom "ar-rate" "ECB" <rate in percent>' in found.message
+    found = rates(", 'regime': 'UK'").quote(None, day(2027, 1, 4), day(2027, 1, 5))
+    assert isinstance(found, Missing) and found.day == day(2026, 12, 31)
     found = rates(", 'floor': True").quote(D(12), day(2026, 6, 30), day(2026, 7, 1))
     assert isinstance(found, Missing) and found.table == "FR-LEGAL"
 
 
 def test_ledger_rows_extend_and_override_the_shipped_tables():
-    tables = extend_tables(shipped_tables(), [RateRow("ECB", day(2026, 7, 1), D("2.40")),
+    tables = extend_tables(shipped_tables(), [RateRow("ECB", day(2027, 1, 1), D("2.65")),
                                               RateRow("ECB", day(2025, 6, 11), D("2.20")),
-                                              RateRow("DE-BASE", day(2026, 7, 1), D("1.50"))])
-    assert tables["ECB"].rate_on(day(2026, 7, 1)) == D("2.40")
+                                              RateRow("DE-BASE", day(2027, 1, 1), D("1.50"))])
+    assert tables["ECB"].rate_on(day(2027, 1, 1)) == D("2.65")
     assert tables["ECB"].rate_on(day(2025, 7, 1)) == D("2.20")  # the ledger's row wins
-    assert tables["DE-BASE"].known_until == day(2026, 12, 31)
-    assert shipped_tables()["ECB"].rate_on(day(2026, 7, 1)) is None  # shipped ones untouched
+    assert tables["DE-BASE"].known_until == day(2027, 6, 30)
+    assert shipped_tables()["ECB"].rate_on(day(2027, 1, 1)) is None  # shipped ones untouched
 
 
 class V:  # a Beancount ValueType stand-in

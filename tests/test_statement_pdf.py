@@ -40,7 +40,6 @@ COMPANY = """
   bic: "BNPAFRPPXXX"
   email: "compta@atelier-lumiere.example.fr"
   logo: "logo.png"
-  penalty_rate_text: "12,15 % (taux de refinancement de la BCE majoré de 10 points)"
 """
 HEAD = f"""
 plugin "beancount_ar" "{PLUGIN}"
@@ -213,9 +212,12 @@ def test_pdf_has_letterhead_how_to_pay_and_french_legal_mentions(dupont):
                      "1 / 1"):
         assert expected in text, expected
     flat = " ".join(text.split())
-    assert "indemnité forfaitaire pour frais de recouvrement de 40 EUR" in flat
-    assert "pénalités de retard au taux de 12,15 % (taux de refinancement" in flat
-    assert "L441-10" in flat
+    # No penalties plugin: French law's defaults for a French company, for 2026 H1, stated once
+    assert ("des pénalités de retard au taux de 12,15 % (taux de refinancement de la Banque "
+            "centrale européenne de 2,15 % majoré de 10 points), ainsi que l'indemnité "
+            "forfaitaire pour frais de recouvrement de 40,00 € par facture payée en retard "
+            "(articles L441-10 et D441-5 du Code de commerce)") in flat
+    assert "taux de taux" not in flat
     page = PdfReader(io.BytesIO(dupont[1])).pages[0]
     assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)
 
@@ -316,8 +318,14 @@ def test_english_open_items_statement_in_usd():
                      "Amount Settled Open Match", "Balance at 30/04/2026", "Overdue: US$4,250.00",
                      "Not yet due: US$12,800.50", "Balance due at 30 April 2026",
                      "4,250.00", "17,050.50", "How to pay – by bank transfer", "Reference to quote",
-                     "Brighton F-30 F-31", "fixed compensation for recovery costs of EUR 40"):
+                     "Brighton F-30 F-31",
+                     "late-payment penalties at 12.15% (the European Central Bank's main "
+                     "refinancing rate of 2.15% plus 10 percentage points) (article L441-10 of "
+                     "the French Commercial Code)"):
         assert expected in " ".join(text.split()) or expected in text, expected
+    # The 40 EUR indemnity is not charged on a USD debt (the penalties plugin posts none):
+    # the statement does not claim it.
+    assert "recovery costs" not in " ".join(text.split())
     # A SEPA QR code carries euros only: none here.
     assert not [i for i in PdfReader(io.BytesIO(pdf)).pages[0].images]
     assert handed == []

@@ -509,7 +509,10 @@ def test_company_from_literal_and_metadata():
         name="Atelier Lumière SARL", address="5 rue de la Charité\n69002 Lyon", country="FR",
         siren="732829320", vat="FR44732829320", email="compta@atelier-lumiere.example.fr",
         iban="FR7630006000011234567890189", bic="BNPAFRPPXXX", logo="images/logo.png",
-        penalty_rate_text="12,15 %", date=datetime.date(2025, 1, 1), base_dir=None)
+        penalty_rate_text="12,15 %", date=datetime.date(2025, 1, 1), base_dir=None,
+        hints=('<string>:2: custom "ar-company": penalty_rate_text is no longer used: documents '
+               "state the rate of the penalties policy (plugin beancount_ar.penalties, or French "
+               "law by default); remove it",))
     assert company.is_french
     assert company.iban_display == "FR76 3000 6000 0112 3456 7890 189"
     assert company.siren_display == "732 829 320"

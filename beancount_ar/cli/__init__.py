@@ -17,10 +17,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from beancount_ar.cli import doctor, remind, reports, statement
+from beancount_ar.cli import doctor, rates, remind, reports, statement
 from beancount_ar.cli.common import CliError, load_ledger, parse_date
 
-COMMANDS = (reports, statement, remind, doctor)
+COMMANDS = (reports, statement, remind, doctor, rates)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -67,9 +67,11 @@ from beancount_ar.core.model import (
 from beancount_ar.core.money import ZERO, quantum
 from beancount_ar.core.recognition import METADATA, Recogniser
 from beancount_ar.core.terms import (
+    FRENCH_SECTORS,
     Terms,
     TermsError,
-    french_legal_limit,
+    french_limit,
+    french_sector,
     next_business_day,
     parse_terms,
 )
@@ -308,6 +310,12 @@ class _Reader(_DirectiveReader):
             self.error(entry, f"{entry.account}: language {language!r} is not supported; "
                               "use \"fr\" or \"en\"")
             language = None
+        sector = meta.get("sector")
+        if sector is not None and self.legal_limit and french_sector(sector) is None:
+            self.error(entry, f"{entry.account}: sector {sector!r} is not a sector with its own "
+                              "legal maximum term (Code de commerce L441-11 II); use one of "
+                              f"{', '.join(repr(k) for k in FRENCH_SECTORS)}, or remove it for "
+                              "the general maximum (L441-10)")
         terms = _meta_str(meta, "terms")
         if terms is not None:
             try:
@@ -333,6 +341,17 @@ class _Reader(_DirectiveReader):
             credit_limit=limit,
             meta=dict(meta),
         )
+
+    def sector_of(self, customer: str) -> str | None:
+        """The L441-11 II sector of a customer (``sector:`` on its ``open`` or its shared
+        account's), None for the general rule."""
+        known = self.customers.get(customer)
+        if known is None:
+            return None
+        value = (known.meta or {}).get("sector")
+        if value is None:
+            value = self.shared_meta.get(known.account, {}).get("sector")
+        return french_sector(value)
 
     def customer_of(self, entry: data.Transaction, posting: data.Posting, shared: bool) -> str:
         """The customer key of a receivable posting."""
@@ -489,11 +508,10 @@ class _Reader(_DirectiveReader):
             entry, number, customer, currency, amount)
         due = items[0].due if len(items) == 1 else max(item.due for item in items)
         if self.legal_limit and terms_text:
-            limit = french_legal_limit(entry.date)
-            if due > limit:
+            limit = french_limit(entry.date, self.sector_of(customer))
+            if due > limit.date:
                 self.error(entry, f"{number}: due {due} is beyond the French legal maximum "
-                                  f"({limit}: 60 days, or 45 days end of month, L441-10); "
-                                  "shorten the terms")
+                                  f"({limit.date}: {limit.rule}); shorten the terms")
         invoices[number] = _new(Invoice, (number, customer, currency, entry.date, amount,
                                           terms_text, due, items, discount_until, discount,
                                           entry))

@@ -14,12 +14,15 @@ document's date wins, so a change of address or bank is a new dated directive:
       bic: "BNPAFRPPXXX"
       email: "compta@atelier-lumiere.example.fr"
       logo: "logo.png"                 ; relative to the file that holds the directive
-      penalty_rate_text: "taux BCE + 10 points"
 
 Only ``name`` is required. Identifiers are checked (IBAN check digits, BIC shape, SIREN key, the
 French VAT number's key against the SIREN): a document must not carry a mistyped IBAN. A bad
 value is an error at the directive's line and is left out, so the document still renders without
 it. This module reads entries only; it never opens a file (the logo is read by the renderer).
+
+``penalty_rate_text`` is deprecated: documents state the rate of the penalties policy
+(`beancount_ar.core.charges`), written once per language. A directive that still sets it loads
+as before; documents made with it carry a hint (`Company.hints`) naming its file and line.
 """
 
 from __future__ import annotations
@@ -67,11 +70,12 @@ class Company:
     iban: str | None = None  # normalised: upper case, no spaces
     bic: str | None = None
     logo: str | None = None  # as written in the directive
-    penalty_rate_text: str | None = None  # e.g. "taux BCE + 10 points"
+    penalty_rate_text: str | None = None  # deprecated, unused by documents (see the docstring)
     language: str | None = None  # documents' language when the customer has none
     footer: str | None = None  # free text printed at the foot of every page
     date: datetime.date | None = None  # the directive's date
     base_dir: str | None = None  # directory of the file holding the directive
+    hints: tuple[str, ...] = ()  # deprecations to show with the documents (file:line: ...)
 
     @property
     def is_french(self) -> bool:
@@ -274,4 +278,11 @@ def read_company(entries: Iterable[Any], as_of: datetime.date | None = None
         return None, errors
     filename = (chosen.meta or {}).get("filename")
     base_dir = os.path.dirname(filename) if filename and not filename.startswith("<") else None
-    return Company(**values, date=chosen.date, base_dir=base_dir), errors
+    hints: tuple[str, ...] = ()
+    if values.get("penalty_rate_text"):
+        meta = chosen.meta or {}
+        hints = (f"{meta.get('filename', '?')}:{meta.get('lineno', 0)}: custom \"{DIRECTIVE}\": "
+                 "penalty_rate_text is no longer used: documents state the rate of the "
+                 "penalties policy (plugin beancount_ar.penalties, or French law by default); "
+                 "remove it",)
+    return Company(**values, date=chosen.date, base_dir=base_dir, hints=hints), errors

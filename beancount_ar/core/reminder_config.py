@@ -25,13 +25,19 @@ reminders wins, so a change of policy is a new dated directive; without one, the
 | ``punctual_share``, ``late_days``, ``min_history`` | 80, 15, 3 | payment-history profiles |
 | ``upcoming_days`` | 7 | how far ahead upcoming courtesy reminders are listed |
 | ``deadline_days`` | 8 | the deadline the firm and final letters give, in days |
-| ``indemnity`` | 40 | flat recovery indemnity per late invoice, EUR (French companies) |
+| ``indemnity`` | - | deprecated, ignored: letters state the penalties policy's indemnity |
 | ``signatory`` | None | who signs the letters ("Claire Lambert, gérante") |
 | ``reply_to``, ``bcc`` | None | an e-mail address, or a list of them |
 | ``smtp_host``, ``smtp_port`` | None, 587 | the mail server (465 with ``smtp_ssl``) |
 | ``smtp_starttls``, ``smtp_ssl`` | True, False | STARTTLS required, or TLS from the start |
 | ``smtp_user`` | None | log in as this user (no login when None) |
 | ``smtp_password_env`` | ``BEAN_AR_SMTP_PASSWORD`` | NAME of the variable holding the password |
+
+``indemnity`` is deprecated: letters claim the indemnity of the penalties policy
+(`beancount_ar.core.charges`: the ``beancount_ar.penalties`` plugin's regime, its
+``indemnity``, ``penalty_indemnity`` on a customer or an invoice), so that a letter claims what
+the ledger posts. A directive that still sets it loads as before; documents made with it carry a
+hint (`ReminderSettings.hints`) naming its file and line.
 
 The password itself never goes in the ledger: a ``smtp_password`` key is refused. Every problem
 (a misspelt key, a value of the wrong type, offsets out of order) is a `ConfigError` at the
@@ -40,6 +46,7 @@ directive's line, and the default is used instead. Pure: reads entries, never th
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 from collections.abc import Iterable
@@ -99,9 +106,10 @@ class ReminderSettings:
     reply_to: tuple[str, ...] = ()
     bcc: tuple[str, ...] = ()
     deadline_days: int = 8
-    indemnity: Decimal = Decimal(40)  # EUR per late invoice or instalment (D441-5)
+    indemnity: Decimal = Decimal(40)  # deprecated, unused by letters (see the docstring)
     signatory: str | None = None
     date: datetime.date | None = None  # the directive's date, None for the defaults
+    hints: tuple[str, ...] = ()  # deprecations to show with the documents (file:line: ...)
 
     def deadline(self, day: datetime.date) -> datetime.date:
         """The payment deadline a firm or final letter dated `day` gives."""
@@ -112,8 +120,8 @@ class ReminderSettings:
         return sum(1 for line in reminder.lines if line.days_overdue > 0)
 
     def indemnity_due(self, reminder: Reminder) -> Decimal:
-        """The flat recovery indemnity the letter may claim: `indemnity` EUR per late invoice
-        or instalment (Code de commerce D441-5; per instalment: CJEU C-78/22)."""
+        """Deprecated: `indemnity` EUR per late invoice or instalment. Letters state the
+        penalties policy's indemnity (`beancount_ar.core.charges.item_indemnity`)."""
         return self.indemnity * self.late_items(reminder)
 
 
@@ -329,6 +337,13 @@ def read_reminder_settings(entries: Iterable[Any], as_of: datetime.date | None =
         return ReminderSettings(), []
     values, problems = _settings(chosen)
     settings = _build(values, problems, chosen.date)
+    if "indemnity" in values:
+        meta = chosen.meta or {}
+        settings = dataclasses.replace(settings, hints=(
+            f"{meta.get('filename', '?')}:{meta.get('lineno', 0)}: custom \"{DIRECTIVE}\": "
+            "'indemnity' is no longer used: letters claim the indemnity of the penalties "
+            "policy (plugin beancount_ar.penalties 'indemnity', or penalty_indemnity on a "
+            "customer's open or an invoice); remove it",))
     return settings, [ConfigError(chosen.meta, message, chosen) for message in problems]
 
 

@@ -59,7 +59,11 @@ __all__ = [
     "ScheduledPart",
     "Terms",
     "TermsError",
+    "FRENCH_SECTORS",
+    "LegalLimit",
     "french_legal_limit",
+    "french_limit",
+    "french_sector",
     "next_business_day",
     "parse_terms",
 ]
@@ -562,3 +566,50 @@ def french_legal_limit(invoice_date: date) -> date:
     return max(
         invoice_date + timedelta(days=60), _LEGAL_B.due(invoice_date), _LEGAL_A.due(invoice_date)
     )
+
+
+@dataclass(frozen=True)
+class LegalLimit:
+    """The latest due date French law allows an invoice, and the rule that sets it."""
+
+    date: date
+    rule: str  # e.g. "30 days after delivery for perishable food, Code de commerce L441-11 II 1°"
+
+
+# Sector maxima of Code de commerce L441-11 II, by the value of ``sector:`` on a customer's
+# ``open``: (rule, article). They replace the general maximum of L441-10 for that customer. The
+# invoice date stands for the delivery date (an invoice is issued on delivery, L441-9).
+FRENCH_SECTORS: dict[str, tuple[str, str]] = {
+    "perishable-food": ("30 days after delivery for perishable food", "L441-11 II 1°"),
+    "live-cattle": ("20 days after delivery for live cattle and fresh meat", "L441-11 II 2°"),
+    "excise-alcohol": ("30 days after the end of the delivery month for alcoholic drinks under "
+                       "excise duty", "L441-11 II 3°"),
+    "road-transport": ("30 days from the invoice date for road haulage, vehicle hire and "
+                       "freight forwarding", "L441-11 II 5°"),
+}
+FRENCH_SECTOR_ALIASES = {"freight-forwarding": "road-transport"}
+
+
+def french_sector(value: object) -> str | None:
+    """The sector key of a ``sector:`` value ('perishable-food'...), None if it is not one."""
+    if not isinstance(value, str):
+        return None
+    key = value.strip().lower().replace("_", "-").replace(" ", "-")
+    key = FRENCH_SECTOR_ALIASES.get(key, key)
+    return key if key in FRENCH_SECTORS else None
+
+
+def french_limit(invoice_date: date, sector: str | None = None) -> LegalLimit:
+    """The latest due date French law allows, for a customer of `sector` (a FRENCH_SECTORS key)
+    or in general (L441-10: 60 days, or 45 days end of month)."""
+    if sector is None:
+        return LegalLimit(french_legal_limit(invoice_date),
+                          "60 days, or 45 days end of month, L441-10")
+    rule, article = FRENCH_SECTORS[sector]
+    if sector == "live-cattle":
+        limit = invoice_date + timedelta(days=20)
+    elif sector == "excise-alcohol":
+        limit = invoice_date + relativedelta(day=31) + timedelta(days=30)
+    else:
+        limit = invoice_date + timedelta(days=30)
+    return LegalLimit(limit, f"{rule}, Code de commerce {article}")

@@ -22,10 +22,12 @@ Penalties already charged on the invoice (transactions with the same tag and lin
 hand or written out from an earlier load) count: only what is missing is added, so loading twice,
 or loading the generated entries written out as text, never charges twice. Payments naming an
 invoice also pay its penalties, so the customers whose matching the new entries may change are
-settled again with them until nothing changes; the invoice plugin leaves overpayments to this
-plugin, which reports them once the penalties exist. The rules are in
-`beancount_ar.core.penalties` (and the rate tables in `beancount_ar.core.rates`); this module
-reads the entries, calls them, and writes the entries. See docs/penalties.md.
+settled again with them until nothing changes (`beancount_ar.core.penalty_run`); the invoice
+plugin leaves overpayments to this plugin, which reports them once the penalties exist. The
+rules are in the core (`beancount_ar.core.penalties` lists the modules, the rate tables are in
+`beancount_ar.core.rates`); this module reads the configuration, runs the core, writes the
+entries and the errors, and keeps Beancount's load cache to the day when the as-of date is
+today (`DatedPath`). See docs/penalties.md.
 """
 
 from __future__ import annotations
@@ -33,97 +35,28 @@ from __future__ import annotations
 import contextlib
 import datetime
 import gc
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
 from beancount.core import data
 from beancount.core.amount import Amount
 
-from beancount_ar.core.allocation import Settlement, settle
-from beancount_ar.core.book import Book, read_book
-from beancount_ar.core.config import ArConfig, config_from_options
+from beancount_ar.core.allocation import settle
+from beancount_ar.core.book import read_book
+from beancount_ar.core.config import config_from_options
 from beancount_ar.core.errors import ARError, ConfigError, OverpaymentError
-from beancount_ar.core.model import PENALTY_TAG, Customer, Item
-from beancount_ar.core.penalties import (
-    OVERRIDE_KEYS,
-    ItemCharge,
-    PenaltyConfig,
-    Policy,
-    Rates,
-    apply_overrides,
-    assess,
-    base_policy,
-    may_shift_allocations,
-    parse_penalty_config,
-)
-from beancount_ar.core.rates import (
-    RATE_DIRECTIVE,
-    STEP,
-    RateError,
-    RateTable,
-    extend_tables,
-    read_rate_directive,
-    shipped_tables,
-)
-from beancount_ar.core.report import penalties_posted
+from beancount_ar.core.model import PENALTY_TAG, Customer
+from beancount_ar.core.penalty_assessment import ItemCharge
+from beancount_ar.core.penalty_config import PenaltyConfig, Policies, parse_penalty_config
+from beancount_ar.core.penalty_rates import Rates
+from beancount_ar.core.penalty_run import PenaltyRun, entry_lineno, receivable
+from beancount_ar.core.rates import tables_from_entries
 from beancount_ar.plugins.common import GENERATED, guarded, plugin_source
 
 MODULE = "beancount_ar.penalties"
 CORE_MODULE = "beancount_ar"
-MAX_ROUNDS = 20
 GENERATED_KIND = "penalty"  # the `ar_generated` metadata of the entries this plugin adds
-
-
-# -- reading the ledger ----------------------------------------------------------------------
-
-
-class _Policies:
-    """Each item's policy: the configuration, its account's ``open`` overrides, its invoice's.
-
-    Problems in override metadata are reported once, at the entry that has them."""
-
-    def __init__(self, config: PenaltyConfig, opens: Mapping[str, data.Open]) -> None:
-        self.base = base_policy(config)
-        self.opens = opens
-        self.accounts: dict[str, Policy] = {}
-        self.invoices: dict[int, Policy] = {}
-        self.errors: list[ARError] = []
-
-    def account(self, account: str) -> Policy:
-        policy = self.accounts.get(account)
-        if policy is None:
-            entry = self.opens.get(account)
-            meta = entry.meta if entry is not None else None
-            policy, problems = apply_overrides(self.base, meta, account)
-            self.errors.extend(ARError(entry.meta, p, entry) for p in problems)
-            self.accounts[account] = policy
-        return policy
-
-    def invoice(self, entry: Any, account: str) -> Policy:
-        policy = self.invoices.get(id(entry))
-        if policy is None:
-            meta = entry.meta or {}
-            customer = self.account(account)
-            if any(key in meta for key in OVERRIDE_KEYS):
-                policy, problems = apply_overrides(customer, meta, str(meta.get("invoice")))
-                self.errors.extend(ARError(entry.meta, p, entry) for p in problems)
-            else:
-                policy = customer
-            self.invoices[id(entry)] = policy
-        return policy
-
-    def of(self, book: Book) -> Any:
-        def policy_of(item: Item) -> Policy:
-            account = book.customers[item.customer].account
-            if item.entry is None:
-                return self.account(account)
-            return self.invoice(item.entry, account)
-        return policy_of
-
-
-def _receivable(account: str, root: str) -> bool:
-    return account == root or account.startswith(root + ":")
 
 
 # -- writing entries -------------------------------------------------------------------------
@@ -165,17 +98,10 @@ def narration(charge: ItemCharge, language: str = "en") -> str:
     return f"{what} {words['on']} {item.label}{settled}: {'; '.join(parts)}"
 
 
-def _lineno(item: Item) -> int:
-    """The line number of a charge's entry: its invoice's, so entries sort the same way in the
-    plugin's settlements and in the loaded ledger."""
-    lineno = item.entry.meta.get("lineno") if item.entry is not None else None
-    return lineno if isinstance(lineno, int) else 0
-
-
 def penalty_entry(charge: ItemCharge, customer: Customer, config: PenaltyConfig) -> Any:
     """The transaction that books one charge."""
     item, c = charge.item, charge.charge
-    meta = data.new_metadata(GENERATED, _lineno(item), {
+    meta = data.new_metadata(GENERATED, entry_lineno(item), {
         "ar_generated": GENERATED_KIND,
         "instalment": Decimal(item.part),  # a Decimal: Beancount's printer writes no int
     })
@@ -206,186 +132,6 @@ def _core_before(options_map: Mapping[str, Any]) -> bool:
     names = [name for name, _ in options_map.get("plugin") or ()]
     return CORE_MODULE in names and MODULE in names and \
         names.index(CORE_MODULE) < names.index(MODULE)
-
-
-def _rate_tables(entries: Iterable[Any], config: PenaltyConfig,
-                 errors: list) -> dict[str, RateTable]:
-    known: dict[str, RateTable] = dict(shipped_tables())
-    if config.reference and config.reference not in known:
-        known[config.reference] = RateTable(config.reference, STEP, (), (), "from the ledger")
-    rows = []
-    for entry in entries:
-        if isinstance(entry, data.Custom) and entry.type == RATE_DIRECTIVE:
-            try:
-                rows.append(read_rate_directive(entry.date, entry.values, known))
-            except RateError as exc:
-                errors.append(ARError(entry.meta, str(exc), entry))
-    return extend_tables(known, rows)
-
-
-class _Run:
-    """One run of the plugin over a ledger."""
-
-    def __init__(self, entries: list, ar_config: ArConfig, config: PenaltyConfig,
-                 rates: Rates, policies: _Policies, as_of: datetime.date,
-                 allowed: set[str] | None = None) -> None:
-        self.entries = entries
-        self.allowed = allowed  # the currencies the income accounts accept (None: any)
-        self.refused: set[str] = set()
-        self.ar_config = ar_config
-        self.config = config
-        self.rates = rates
-        self.policies = policies
-        self.as_of = as_of
-        self.memo: dict[tuple, Any] = {}  # item_penalties results, shared by the rounds
-        self.common: list[int] = []  # positions of the opens and custom directives
-        self.by_account: dict[str, list[int]] = {}  # positions of each account's transactions
-        root = ar_config.receivable_root
-        for position, entry in enumerate(entries):
-            if isinstance(entry, (data.Open, data.Custom)):
-                self.common.append(position)
-            elif isinstance(entry, data.Transaction):
-                for account in {p.account for p in entry.postings
-                                if _receivable(p.account, root)}:
-                    self.by_account.setdefault(account, []).append(position)
-
-    def settle(self, accounts: set[str], extra: Sequence[Any] = ()) -> Settlement:
-        """The settlement of `accounts` (their customers' matching does not depend on others)."""
-        positions = set(self.common)
-        for account in accounts:
-            positions.update(self.by_account.get(account, ()))
-        subset = [self.entries[i] for i in sorted(positions)]
-        if extra:
-            subset.extend(extra)
-            subset.sort(key=data.entry_sortkey)
-        book, _ = read_book(subset, self.ar_config)  # the invoice plugin reports its errors
-        return settle(book, self.as_of)
-
-    def assess(self, settlement: Settlement, posted: Mapping,
-               accounts: set[str]) -> dict[str, tuple[list[ItemCharge], Book]]:
-        customers = {key for key, c in settlement.book.customers.items() if c.account in accounts}
-        result = assess(settlement, self.as_of, self.config, self.rates,
-                        self.policies.of(settlement.book), posted, customers, self.memo)
-        self.missing.extend(result.missing)
-        self.currencies |= result.no_indemnity_in
-        book = settlement.book
-        out: dict[str, tuple[list[ItemCharge], Book]] = {}
-        for charge in result.charges:
-            if self.allowed is not None and charge.item.currency not in self.allowed:
-                self.refused.add(charge.item.currency)
-                continue
-            account = book.customers[charge.item.customer].account
-            out.setdefault(account, ([], book))[0].append(charge)
-        return out
-
-    def entries_for(self, charges: Sequence[ItemCharge], book: Book) -> list:
-        """The entries that book `charges` (of customers of `book`)."""
-        return [penalty_entry(c, book.customers[c.item.customer], self.config) for c in charges]
-
-    def may_shift(self, settlement: Settlement, before: Mapping[str, tuple],
-                  after: Mapping[str, tuple]) -> set[str]:
-        """Accounts whose matching may change when the charges in `settlement` (`before`, by
-        account) are replaced by `after`: a charge that is new may take money from credits; one
-        that goes away may give some back, if a credit paid it."""
-        removed: set[tuple] = set()
-        for charges, _ in before.values():
-            removed.update(_key(charges))
-        for charges, _ in after.values():
-            removed.difference_update(_key(charges))
-        accounts: set[str] = set()
-        if removed:
-            for allocation in settlement.allocations:
-                item = allocation.item
-                entry = item.entry
-                if entry is not None and entry.meta.get("filename") == GENERATED and (
-                        item.invoice, int(entry.meta.get("instalment", 1)), item.date,
-                        item.amount) in removed:
-                    accounts.add(settlement.book.customers[item.customer].account)
-        kept = {key for charges, _ in before.values() for key in _key(charges)}
-        new: dict[str, list] = {}
-        for charges, _ in after.values():
-            for charge in charges:
-                key = (charge.item.invoice, charge.item.part, charge.charge.date,
-                       charge.charge.amount)
-                if key not in kept:
-                    new.setdefault(charge.item.customer, []).append(
-                        (charge.item.currency, charge.charge.date, charge.item.invoice))
-        book = settlement.book
-        accounts.update(book.customers[c].account for c in may_shift_allocations(settlement, new))
-        return accounts
-
-    def stand_in(self, charge: ItemCharge, book: Book) -> Any:
-        """What settling needs of a charge's entry (made without its narration)."""
-        item = charge.item
-        customer = book.customers[item.customer]
-        meta = data.new_metadata(GENERATED, _lineno(item), {"instalment": Decimal(item.part)})
-        amount = Amount(charge.charge.amount, item.currency)
-        posting_meta = {"customer": customer.name} if customer.shared else None
-        return data.Transaction(meta, charge.charge.date, "*", None, "", frozenset({PENALTY_TAG}),
-                                frozenset({item.invoice}), [
-                                    data.Posting(customer.account, amount, None, None, None,
-                                                 posting_meta)])
-
-    def overpayments(self, settlement: Settlement, accounts: set[str]) -> None:
-        """Keep the overpayments of `accounts` found by `settlement` (the latest of them)."""
-        for account in accounts:
-            self.overpaid[account] = []
-        root = self.ar_config.receivable_root
-        for error in settlement.errors:
-            if isinstance(error, OverpaymentError) and error.entry is not None:
-                for posting in error.entry.postings:
-                    if posting.account in accounts and _receivable(posting.account, root):
-                        self.overpaid[posting.account].append(error)
-                        break
-
-    def run(self) -> tuple[list, list[str], list[str], list[str]]:
-        """The entries to add, the missing rates, the currencies that got no indemnity, and
-        problems (overpayments are in `overpaid` afterwards)."""
-        self.missing: list = []
-        self.currencies: set[str] = set()
-        self.overpaid: dict[str, list] = {}
-        accounts = set(self.by_account)
-        settlement = self.settle(accounts)
-        self.overpayments(settlement, accounts)
-        posted = penalties_posted(settlement)  # booked by hand or written out earlier
-        charges = self.assess(settlement, posted, accounts)
-        # Penalty items take part in matching (a payment naming an invoice also pays its
-        # penalties): settle again, with the new entries in, the customers where they may change
-        # what credits do, until nothing changes (a fixed point; each round fixes later dates).
-        pending = self.may_shift(settlement, {}, charges)
-        problems: list[str] = []
-        rounds = 0
-        while pending:
-            rounds += 1
-            if rounds > MAX_ROUNDS:
-                problems.append(f"{MODULE}: penalties of {', '.join(sorted(pending))} did not "
-                                f"settle after {MAX_ROUNDS} rounds; please report this")
-                break
-            extra = [self.stand_in(charge, charges[account][1]) for account in sorted(pending)
-                     if account in charges for charge in charges[account][0]]
-            again = self.settle(pending, extra)
-            self.overpayments(again, pending)
-            fresh = self.assess(again, posted, pending)
-            before = {account: charges[account] for account in pending if account in charges}
-            changed = {account for account in pending if _key(before.get(account, ([],))[0])
-                       != _key(fresh.get(account, ([],))[0])}
-            for account in changed:
-                if account in fresh:
-                    charges[account] = fresh[account]
-                else:
-                    charges.pop(account, None)
-            # `again` holds the charges of `before`: settle again only where going from them to
-            # the new ones may change what credits do.
-            pending = self.may_shift(again, {a: before[a] for a in changed if a in before},
-                                     {a: charges[a] for a in changed if a in charges})
-        out = [entry for account in sorted(charges)
-               for entry in self.entries_for(*charges[account])]
-        unique = {(m.table, m.day): m for m in self.missing}
-        return out, [unique[k].message for k in sorted(unique)], sorted(self.currencies), problems
-
-
-def _key(charges: Sequence[ItemCharge]) -> tuple:
-    return tuple((c.item.invoice, c.item.part, c.charge.date, c.charge.amount) for c in charges)
 
 
 @contextlib.contextmanager
@@ -428,15 +174,22 @@ def _penalties(entries: list, options_map: dict[str, Any], config_text: str | No
         currencies = opens[account].currencies if account else None
         if currencies:
             allowed = set(currencies) if allowed is None else allowed & set(currencies)
-    tables = _rate_tables(entries, config, errors)
+    tables, rate_problems = tables_from_entries(entries, [config.reference or ""])
+    errors.extend(ARError(entry.meta, message, entry) for entry, message in rate_problems)
     ar_config, _ = config_from_options(options_map)
-    as_of = config.as_of or datetime.date.today()
-    policies = _Policies(config, opens)
+    as_of = config.as_of or today()
+    if config.as_of is None:
+        date_the_cache(options_map)
+    policies = Policies(config, opens)
     for account in opens:
-        if _receivable(account, ar_config.receivable_root):
+        if receivable(account, ar_config.receivable_root):
             policies.account(account)  # reports bad overrides on any customer's open
-    run = _Run(entries, ar_config, config, Rates(config, tables), policies, as_of, allowed)
-    added, missing, currencies, problems = run.run()
+    run = PenaltyRun(entries, ar_config, config, Rates(config, tables), policies, as_of, allowed)
+    result = run.run()
+    added = [penalty_entry(charge, book.customers[charge.item.customer], config)
+             for charges, book in result.charges.values() for charge in charges]
+    missing = [m.message for m in result.missing]
+    currencies, problems = result.no_indemnity_in, result.problems
     for currency in sorted(run.refused):
         errors.append(ConfigError(
             source, f"{MODULE}: late invoices in {currency} get no penalties: "
@@ -458,6 +211,42 @@ def _penalties(entries: list, options_map: dict[str, Any], config_text: str | No
     errors.extend(ARError(source, problem, None) for problem in problems)
     errors.extend(error for account in sorted(run.overpaid) for error in run.overpaid[account])
     return entries + added, errors
+
+
+# -- Beancount's load cache ------------------------------------------------------------------
+
+
+def today() -> datetime.date:
+    """Today: the as-of date of a plugin configured without 'as_of' (one place, for tests)."""
+    return datetime.date.today()
+
+
+class DatedPath(str):
+    """A ledger file name that, for Beancount's load cache, is also today's date.
+
+    bean-check, bean-query and bean-ar reuse a pickled load while the ledger's files are
+    unchanged: `beancount.loader.needs_refresh` compares a hash of the names (``.encode()``)
+    and the times of the files listed in ``options_map["include"]`` with the one stored with
+    the load. When the plugin computes penalties as of today, it puts the top-level file name
+    there as a DatedPath, whose ``encode`` adds the date of the day it is called: the stored
+    hash then holds only on the day of the load, and a later day loads the ledger afresh.
+    Everywhere else (``os.stat``, Fava's file watcher, file lists) it is the plain file name.
+    """
+
+    __slots__ = ()
+
+    def encode(self, encoding: str = "utf-8", errors: str = "strict") -> bytes:
+        return str.encode(self, encoding, errors) + f"\0as-of {today()}".encode()
+
+    def __reduce__(self) -> tuple:
+        return (DatedPath, (str(self),))
+
+
+def date_the_cache(options_map: dict[str, Any]) -> None:
+    """Make Beancount's load cache of this ledger valid only today (see DatedPath)."""
+    include = options_map.get("include")
+    if isinstance(include, list) and include and not isinstance(include[0], DatedPath):
+        include[0] = DatedPath(include[0])
 
 
 def overpayments(entries: list, options_map: dict[str, Any]) -> list:

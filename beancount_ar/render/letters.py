@@ -43,6 +43,8 @@ from typing import Any
 import jinja2
 
 from beancount_ar.core.allocation import Settlement
+from beancount_ar.core.charges import LedgerCharges, StatedCharges, item_indemnity, ledger_charges
+from beancount_ar.core.charges import stated_charges as charges_of
 from beancount_ar.core.company import Company
 from beancount_ar.core.customers import (
     CustomerError,
@@ -103,6 +105,16 @@ class LetterPart:
 
 
 @dataclass(frozen=True)
+class Indemnity:
+    """The flat recovery indemnities a letter claims in one currency."""
+
+    currency: str
+    total: Decimal
+    count: int  # late items that bear one
+    each: Decimal | None  # the amount per item when they are all the same
+
+
+@dataclass(frozen=True)
 class Letter:
     """Everything a reminder template shows (its context ``letter``)."""
 
@@ -114,8 +126,10 @@ class Letter:
     parts: tuple[LetterPart, ...]
     deadline: datetime.date  # pay by this day (firm and final letters)
     late_items: int  # invoices or instalments past due
-    indemnity: Decimal  # flat recovery indemnity for them, EUR (French companies)
+    indemnity: Decimal  # flat recovery indemnities for them, all currencies (0: none)
     payments: tuple[Payment, ...]  # how to pay each currency (with the EPC QR code)
+    charges: StatedCharges | None = None  # the penalties policy: rate, indemnity (core.charges)
+    indemnities: tuple[Indemnity, ...] = ()  # `indemnity` by currency
 
     @property
     def level(self) -> str:
@@ -156,6 +170,7 @@ class ReminderJob:
     settings: ReminderSettings
     worklist: Worklist
     ledger_dir: str | None
+    charges: LedgerCharges | None = None  # the ledger's penalties policy (core.charges)
 
     def find(self, customer: str) -> Reminder:
         """The reminder of a customer (account, key or name): ready today, held back by the
@@ -203,7 +218,8 @@ def prepare_reminders(entries: Sequence[Any], options_map: Mapping[str, Any],
     if ledger_dir is None:
         ledger_dir = ledger_dir_of(options_map)
     work = worklist(settlement, as_of, settings.policy)
-    return ReminderJob(as_of, settlement, company, settings, work, ledger_dir)
+    charges = ledger_charges(entries, options_map, company.is_french)
+    return ReminderJob(as_of, settlement, company, settings, work, ledger_dir, charges)
 
 
 def _parts(reminder: Reminder) -> tuple[LetterPart, ...]:
@@ -237,6 +253,36 @@ def _payment_statement(statement: Statement, parts: Sequence[LetterPart],
     return dataclasses.replace(statement, parts=tuple(cut))
 
 
+def _indemnities(job: ReminderJob, reminder: Reminder) -> tuple[Indemnity, ...]:
+    """The indemnity each late invoice (or instalment) of the letter bears under the penalties
+    policy, as the penalties plugin posts it, summed by currency."""
+    if job.charges is None:
+        return ()
+    fees: dict[str, list[Decimal]] = {}
+    customers = job.settlement.book.customers
+    for line in reminder.lines:
+        item = line.item
+        if line.days_overdue <= 0 or item.kind != INVOICE:
+            continue
+        fee = item_indemnity(job.charges, account=customers[item.customer].account,
+                             invoice=item.entry, currency=item.currency, amount=item.amount)
+        if fee > 0:
+            fees.setdefault(item.currency, []).append(fee)
+    return tuple(Indemnity(currency, sum(found, ZERO), len(found),
+                           found[0] if len(set(found)) == 1 else None)
+                 for currency, found in sorted(fees.items()))
+
+
+def _stated(job: ReminderJob, reminder: Reminder) -> StatedCharges | None:
+    if job.charges is None:
+        return None
+    customer = job.settlement.book.customers[reminder.customer]
+    first = reminder.lines[0].item if reminder.lines else None
+    return charges_of(job.charges, job.as_of, account=customer.account,
+                      currency=first.currency if first else "EUR",
+                      due=first.due if first else None)
+
+
 def build_letter(job: ReminderJob, reminder: Reminder, language: str | None = None,
                  warnings: list[str] | None = None) -> Letter:
     """The figures of one letter (see `Letter`)."""
@@ -249,6 +295,9 @@ def build_letter(job: ReminderJob, reminder: Reminder, language: str | None = No
     parts = _parts(reminder)
     numbers = {line.item.invoice for line in reminder.lines if line.item.invoice}
     pays = payments(_payment_statement(statement, parts, numbers), job.company, warnings)
+    indemnities = _indemnities(job, reminder)
+    if warnings is not None:
+        warnings.extend(h for h in (*job.company.hints, *job.settings.hints) if h not in warnings)
     return Letter(
         reminder=reminder,
         customer=statement.customer,
@@ -258,8 +307,10 @@ def build_letter(job: ReminderJob, reminder: Reminder, language: str | None = No
         parts=parts,
         deadline=job.settings.deadline(job.as_of),
         late_items=job.settings.late_items(reminder),
-        indemnity=job.settings.indemnity_due(reminder),
+        indemnity=sum((i.total for i in indemnities), ZERO),
         payments=tuple(pays),
+        charges=_stated(job, reminder),
+        indemnities=indemnities,
     )
 
 

@@ -20,6 +20,7 @@ from typing import Any
 import jinja2
 
 from beancount_ar.core.allocation import Settlement
+from beancount_ar.core.charges import LedgerCharges, StatedCharges, ledger_charges, stated_charges
 from beancount_ar.core.company import Company
 from beancount_ar.core.customers import CustomerError, find_customer
 from beancount_ar.core.statements import (
@@ -101,6 +102,7 @@ class StatementJob:
     start: datetime.date | None
     end: datetime.date
     ledger_dir: str | None
+    charges: LedgerCharges | None = None  # the ledger's penalties policy (core.charges)
 
 
 def prepare(entries: Sequence[Any], options_map: Mapping[str, Any], *, kind: str = ACTIVITY,
@@ -129,7 +131,8 @@ def prepare(entries: Sequence[Any], options_map: Mapping[str, Any], *, kind: str
                             f"{end}: settle the subledger as of the statement date")
     if ledger_dir is None:
         ledger_dir = ledger_dir_of(options_map)
-    return StatementJob(settlement, company, kind, start, end, ledger_dir)
+    charges = ledger_charges(entries, options_map, company.is_french)
+    return StatementJob(settlement, company, kind, start, end, ledger_dir, charges)
 
 
 def _statements(job: StatementJob, customers: Iterable[str]) -> list[Statement]:
@@ -141,6 +144,16 @@ def _statements(job: StatementJob, customers: Iterable[str]) -> list[Statement]:
         raise DocumentError(str(exc)) from None
 
 
+def statement_charges(job: StatementJob, statement: Statement) -> StatedCharges | None:
+    """What the statement's legal mention states late payment costs its customer (the
+    penalties policy, `beancount_ar.core.charges`), in its first currency."""
+    if job.charges is None:
+        return None
+    currency = statement.parts[0].currency if statement.parts else "EUR"
+    return stated_charges(job.charges, job.end, account=statement.customer.account,
+                          currency=currency)
+
+
 def statement_html(job: StatementJob, statement: Statement, language: str | None = None,
                    warnings: list[str] | None = None, inline_css: bool = True) -> str:
     """The HTML of one statement: a whole document, with its print CSS unless `inline_css` is
@@ -150,8 +163,11 @@ def statement_html(job: StatementJob, statement: Statement, language: str | None
         raise DocumentError(f"language {language!r}: expected one of {', '.join(LANGUAGES)}")
     language = statement_language(statement, company, language)
     env = template_environment(job.ledger_dir)
+    if warnings is not None:
+        warnings.extend(hint for hint in company.hints if hint not in warnings)
     context = {
         "statement": statement,
+        "charges": statement_charges(job, statement),
         "company": company,
         "logo": logo_uri(company, warnings, job.ledger_dir),
         "payments": payments(statement, company, warnings),
