@@ -49,9 +49,10 @@ gives Le Zinc a level-2 (firm) letter - unless Le Zinc is a late payer, who got 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from beancount_ar.core.allocation import ItemState, Settlement
 from beancount_ar.core.metrics import Behaviour, payment_behaviour
@@ -98,26 +99,69 @@ class ReminderPolicy:
         return levels
 
 
+def N_(message: str) -> str:
+    """Marks a message for translation where it is written (gettext's ``N_``): the adapters
+    translate it when they show it (`Reason.text`)."""
+    return message
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """Why the policy decided something, as a message (English, with ``{name}`` placeholders)
+    and its values, so that each page or document can say it in its language; `codes` names
+    the values that are codes to translate too (a level's or a profile's name)."""
+
+    message: str
+    values: tuple[tuple[str, Any], ...] = ()
+    codes: tuple[str, ...] = ()
+
+    def text(self, t: Callable[..., str] | None = None) -> str:
+        """The reason in `t`'s language (a translator such as ``beancount_ar.i18n``'s), else
+        in English."""
+        values = dict(self.values)
+        if t is None:
+            return self.message.format(**values)
+        for key in self.codes:
+            values[key] = t(str(values[key]))
+        return t(self.message, **values)
+
+    def __str__(self) -> str:
+        return self.text()
+
+
+def _reason(message: str, codes: tuple[str, ...] = (), **values: Any) -> Reason:
+    return Reason(message, tuple(values.items()), codes)
+
+
 @dataclass(frozen=True, slots=True)
 class Profile:
     name: str  # punctual, regular, late
-    reason: str
+    why: Reason
+
+    @property
+    def reason(self) -> str:
+        return self.why.text()
 
 
 def classify(behaviour: Behaviour | None, policy: ReminderPolicy = ReminderPolicy()) -> Profile:
     """A customer's profile from its payment behaviour (see the module docstring)."""
     if behaviour is None or behaviour.paid < policy.min_history:
         paid = behaviour.paid if behaviour else 0
-        return Profile(REGULAR, f"{paid} invoice(s) paid in 12 months: not enough history")
+        return Profile(REGULAR, _reason(N_("{paid} invoice(s) paid in 12 months: not enough "
+                                           "history"), paid=paid))
     if behaviour.on_time is not None and behaviour.on_time >= policy.punctual_share:
-        return Profile(PUNCTUAL, f"{behaviour.on_time} % of {behaviour.paid} invoices paid on "
-                                 f"time in 12 months (>= {policy.punctual_share} %)")
+        return Profile(PUNCTUAL, _reason(N_("{share} % of {paid} invoices paid on time in 12 "
+                                            "months (>= {threshold} %)"),
+                                         share=behaviour.on_time, paid=behaviour.paid,
+                                         threshold=policy.punctual_share))
     if behaviour.average_days_late is not None and (
             behaviour.average_days_late > policy.late_days):
-        return Profile(LATE, f"paid {behaviour.average_days_late} days late on average in 12 "
-                             f"months (> {policy.late_days})")
-    return Profile(REGULAR, f"{behaviour.on_time} % paid on time, "
-                            f"{behaviour.average_days_late} days late on average")
+        return Profile(LATE, _reason(N_("paid {days} days late on average in 12 months "
+                                        "(> {threshold})"),
+                                     days=behaviour.average_days_late,
+                                     threshold=policy.late_days))
+    return Profile(REGULAR, _reason(N_("{share} % paid on time, {days} days late on average"),
+                                    share=behaviour.on_time, days=behaviour.average_days_late))
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,16 +207,25 @@ class Reminder:
     profile: Profile
     lines: tuple[Line, ...]
     totals: dict[str, Decimal]  # open amount per currency of the lines (penalties included)
-    reason: str
+    why: Reason
     last_sent: datetime.date | None
     ready_on: datetime.date  # as_of when it may go now; later while the spacing holds it
+
+    @property
+    def reason(self) -> str:
+        """Why this letter, in English (`why` says it in any language)."""
+        return self.why.text()
 
 
 @dataclass(frozen=True, slots=True)
 class Skipped:
     customer: str
     invoice: str | None
-    reason: str
+    why: Reason
+
+    @property
+    def reason(self) -> str:
+        return self.why.text()
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,7 +330,8 @@ def worklist(settlement: Settlement, as_of: datetime.date,
     for key, states in sorted(by_customer.items()):
         customer = book.customers[key]
         if customer.meta.get("reminders") is False:
-            skipped.append(Skipped(key, None, "excluded from reminders (reminders: FALSE)"))
+            skipped.append(Skipped(key, None, _reason(N_("excluded from reminders "
+                                                         "(reminders: FALSE)"))))
             continue
         profile = classify(behaviours.get(key), policy)
         schedule = policy.schedule(profile.name)
@@ -287,17 +341,19 @@ def worklist(settlement: Settlement, as_of: datetime.date,
             item = state.item
             dispute = book.disputed(item.invoice, as_of)
             if dispute is not None:
-                skipped.append(Skipped(key, item.invoice, f"in dispute since {dispute.opened}: "
-                                                          f"{dispute.reason}"))
+                skipped.append(Skipped(key, item.invoice, _reason(
+                    N_("in dispute since {date}: {reason}"), date=dispute.opened,
+                    reason=dispute.reason)))
                 continue
             plan = plans.get((key, item.invoice)) or plans.get((key, None))
             if plan is not None and plan.currency == item.currency:
                 if plan_kept(settlement, plan, as_of):
                     following = next((i for i in plan.instalments if i.due > as_of), None)
-                    then = (f"; next instalment {following.amount} {plan.currency} on "
-                            f"{following.due}" if following else "")
-                    skipped.append(Skipped(key, item.invoice, f"payment plan of {plan.date} "
-                                                              f"kept{then}"))
+                    skipped.append(Skipped(key, item.invoice, _reason(
+                        N_("payment plan of {date} kept; next instalment {amount} {currency} "
+                           "on {due}"), date=plan.date, amount=following.amount,
+                        currency=plan.currency, due=following.due) if following else _reason(
+                        N_("payment plan of {date} kept"), date=plan.date)))
                     continue
             own: tuple[ItemState, ...] = ()
             if item.invoice and (alone or carrier.get(item.invoice) is state):
@@ -313,8 +369,9 @@ def worklist(settlement: Settlement, as_of: datetime.date,
         new = [line for line in lines if line.level is not None]
         final_sent = [line for line in lines if line.last_level == schedule[-1].number]
         if final_sent and not new:
-            skipped.append(Skipped(key, None, f"{schedule[-1].name} notice already sent: the next "
-                                              "step is legal action (injonction de payer)"))
+            skipped.append(Skipped(key, None, _reason(
+                N_("{name} notice already sent: the next step is legal action (injonction de "
+                   "payer)"), ("name",), name=schedule[-1].name)))
             continue
         soon = policy.upcoming_days
         if not new:
@@ -326,19 +383,28 @@ def worklist(settlement: Settlement, as_of: datetime.date,
                                             as_of + datetime.timedelta(
                                                 days=schedule[0].days - max(
                                                     line.days_overdue for line in coming)),
-                                            "courtesy reminder soon"))
+                                            _reason(N_("courtesy reminder soon"))))
             continue
         level_number = max(line.level for line in new if line.level is not None)
         level = next(lv for lv in schedule if lv.number == level_number)
         listed = [line for line in lines if line.days_overdue > 0] if level.number != COURTESY \
             else [line for line in new]
         worst = max(new, key=lambda line: (line.level or 0, not line.paid, line.days_overdue))
-        when = ("due in " + str(-worst.days_overdue) + " days" if worst.days_overdue < 0
-                else f"{worst.days_overdue} days overdue")
-        reason = (f"{worst.item.label} is {when}; level {level.number} ({level.name}) applies "
-                  f"from {level.days:+d} days for a {profile.name} payer"
-                  + (f", last level sent {worst.last_level}" if worst.last_level is not None
-                     else ""))
+        values = dict(item=worst.item.label, level=level.number, name=level.name,
+                      offset=f"{level.days:+d}", profile=profile.name, last=worst.last_level)
+        overdue = worst.days_overdue >= 0
+        if worst.last_level is None:
+            message = (N_("{item} is {days} days overdue; level {level} ({name}) applies from "
+                          "{offset} days for a {profile} payer") if overdue else
+                       N_("{item} is due in {days} days; level {level} ({name}) applies from "
+                          "{offset} days for a {profile} payer"))
+        else:
+            message = (N_("{item} is {days} days overdue; level {level} ({name}) applies from "
+                          "{offset} days for a {profile} payer, last level sent {last}")
+                       if overdue else
+                       N_("{item} is due in {days} days; level {level} ({name}) applies from "
+                          "{offset} days for a {profile} payer, last level sent {last}"))
+        reason = _reason(message, ("name", "profile"), days=abs(worst.days_overdue), **values)
         sent = last_sent.get(key)
         ready_on = as_of
         if sent is not None and (as_of - sent).days < policy.min_days_between:
@@ -350,7 +416,7 @@ def worklist(settlement: Settlement, as_of: datetime.date,
 
 
 def _letter(customer: str, level: Level, profile: Profile, lines: Sequence[Line],
-            sent: datetime.date | None, ready_on: datetime.date, reason: str) -> Reminder:
+            sent: datetime.date | None, ready_on: datetime.date, reason: Reason) -> Reminder:
     totals: dict[str, Decimal] = {}
     for line in lines:
         currency = line.item.currency
