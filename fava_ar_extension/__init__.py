@@ -32,6 +32,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -45,6 +46,7 @@ from fava.ext import FavaExtensionBase, FavaExtensionError, extension_endpoint
 from markupsafe import escape
 
 from beancount_ar.core.statements import StatementError
+from beancount_ar.dispatch import Dispatcher
 from beancount_ar.mail import MailError
 from beancount_ar.render.documents import DocumentError
 from beancount_ar.render.letters import ReminderJob
@@ -55,7 +57,6 @@ from fava_ar_extension.reminders_page import (
     EMAIL,
     LETTER,
     ActionError,
-    Pending,
     Writing,
     act,
     letter_file,
@@ -125,7 +126,6 @@ class AccountsReceivable(FavaExtensionBase):
         self.today: Callable[[], datetime.date] = datetime.date.today
         self._lock = threading.Lock()
         self._record_lock = threading.Lock()  # one action (send, record) at a time
-        self._pending = Pending()  # what actions did that the loaded ledger may not show yet
         self._analysis: Analysis | None = None
         self._templates_compiled = False
 
@@ -350,6 +350,23 @@ class AccountsReceivable(FavaExtensionBase):
 
     # -- documents: statements and reminder letters -----------------------------------------
 
+    def record_path(self) -> str:
+        """The file where Fava inserts new entries: its ``default-file``, else the main file."""
+        return str(self.ledger.fava_options.default_file or self.ledger.beancount_file_path)
+
+    def dispatcher(self) -> Dispatcher:
+        """The send-then-record workflow on this ledger, holding Fava's own file lock too."""
+        return Dispatcher(self.ledger.beancount_file_path,
+                          self.ledger.options.get("include") or (),
+                          guard=getattr(self.ledger.file, "_lock", None))
+
+    def _notify(self, path: str) -> None:
+        """Tell Fava's watcher the file changed (as its own insert_entries does)."""
+        try:
+            self.ledger.watcher.notify(Path(path))
+        except Exception:  # noqa: BLE001 - the next request notices the change anyway
+            log.debug("fava_ar_extension: watcher notify failed", exc_info=True)
+
     def writing(self) -> Writing:
         """Where Fava inserts new entries (its ``default-file`` option, else the main file),
         shown relative to the main file's folder; and whether Fava runs read-only."""
@@ -459,9 +476,11 @@ class AccountsReceivable(FavaExtensionBase):
             with self._record_lock:
                 self.ledger.changed()  # reload: an action just before this one wrote records
                 job = self.analysis().reminder_job(self.today())
-                result = act(job, key, channel, self.ledger.file.insert_entries, t,
+                path = self.record_path()
+                result = act(job, key, channel, self.dispatcher(), path, t,
                              self.writing().record_file,
-                             smtp_sender(job) if channel == EMAIL else None, self._pending)
+                             smtp_sender(job) if channel == EMAIL else None)
+                self._notify(path)
             return flask.jsonify(result)
         except ActionError as exc:
             return flask.jsonify({"error": str(exc), **exc.extra}), exc.status

@@ -463,3 +463,52 @@ def test_account_filter_narrows_the_worklist(fava):
     assert list(table(body, "ar-reminders-table")) == [ZINC]
     assert "ar-skipped-table" not in body and "ar-upcoming-table" not in body
     assert "Customers narrowed by the account filter “Assets:Receivable:R”." in text_of(body)
+
+
+# -- one workflow, whoever sends ---------------------------------------------------------------
+
+
+def _blocked_on(path: Path) -> int:
+    """How many processes or threads wait for the flock of `path` (from /proc/locks)."""
+    inode = f":{path.stat().st_ino} "
+    with open("/proc/locks", encoding="utf-8") as handle:
+        return sum(1 for line in handle if "->" in line and inode in line)
+
+
+def test_fava_and_the_command_line_sending_at_once_send_once(tmp_path, smtp_server):  # noqa: F811
+    import fcntl
+    import os
+    import subprocess
+    import sys
+
+    fava = Fava(tmp_path, smtp_port=smtp_server.port)
+    main = tmp_path / "main.beancount"
+    root = Path(__file__).resolve().parent.parent
+    holder = os.open(main, os.O_RDONLY)
+    fcntl.flock(holder, fcntl.LOCK_EX)  # both senders queue behind the ledger's lock
+    try:
+        cli = subprocess.Popen(
+            [sys.executable, "-m", "beancount_ar.cli", "remind", str(main), "--as-of",
+             "2026-11-23", "--send", "--record", str(tmp_path / "reminders.beancount")],
+            env={**os.environ, "PYTHONPATH": str(root)}, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True)
+        answers: list = []
+        click = threading.Thread(target=lambda: answers.append(fava.post("reminder_send", ZINC)))
+        click.start()
+        for _ in range(1200):  # until both wait for the lock (or the command line is done)
+            if _blocked_on(main) >= 2 or cli.poll() is not None:
+                break
+            threading.Event().wait(0.05)
+    finally:
+        os.close(holder)
+    click.join(120)
+    out, err = cli.communicate(timeout=120)
+    assert cli.returncode in (0, 1), err  # 1: SCI Bellevue has no e-mail address
+    zinc = [r for r in smtp_server.received if r.rcpt_tos[0] == "lezinc.gerance@example.fr"]
+    assert len(zinc) == 1
+    both = fava.records() + fava.records("reminders.beancount")
+    assert sorted(r for r in both if '" 3 "email"' in r) == ZINC_RECORDS
+    [answer] = answers
+    assert answer.status_code in (200, 409)
+    if answer.status_code == 409:
+        assert "Nothing was sent or recorded again." in answer.get_json()["error"]

@@ -7,9 +7,10 @@
 The policy (`beancount_ar.core.reminders.worklist`) decides who gets which letter; this command
 only shows, writes, sends and records them. Without ``--send`` nothing is sent and nothing is
 written to the ledger. With ``--send`` each letter is e-mailed (the company's ``email`` is the
-sender; the server comes from the ``custom "ar-reminders"`` directive, or ``--smtp HOST:PORT``),
-and right after each message the server accepts, its records are appended to the ``--record``
-file, which the ledger must include:
+sender; the server comes from the ``custom "ar-reminders"`` directive, or ``--smtp HOST:PORT``)
+and recorded in the ``--record`` file, which the ledger must include, exactly once through
+`beancount_ar.dispatch` (claimed under the ledger's lock, so a second run or Fava sending at the
+same moment skips it; a run killed half-way is finished by the next one):
 
     ; main.beancount
     include "reminders.beancount"
@@ -35,7 +36,8 @@ from typing import Any
 
 from beancount_ar.cli.common import CliError, load_ledger, parse_date
 from beancount_ar.core.reminders import Reminder
-from beancount_ar.ledger_writer import WriteError, append_entries, record_directives
+from beancount_ar.dispatch import Dispatcher, book_records
+from beancount_ar.ledger_writer import WriteError, record_directives
 from beancount_ar.mail import MailError, SmtpSession, message_bytes, one_line, smtp_password
 from beancount_ar.render.documents import DocumentError
 from beancount_ar.render.letters import (
@@ -173,8 +175,9 @@ def _prepare(job: ReminderJob, reminders: Sequence[Reminder], out_dir: str | Non
 
 
 def _send(job: ReminderJob, outcomes: Sequence[_Outcome], args: argparse.Namespace,
-          record: str) -> list[_Outcome]:
-    """Send the messages and record each one the server took; the outcomes that failed."""
+          record: str, dispatcher: Dispatcher, notes: list[str]) -> list[_Outcome]:
+    """Send each message and record it, exactly once (`beancount_ar.dispatch`); the outcomes
+    that failed. A letter another sender recorded meanwhile is skipped, not a failure."""
     settings = job.settings.smtp
     if args.smtp:
         host, port = parse_smtp(args.smtp)
@@ -189,25 +192,24 @@ def _send(job: ReminderJob, outcomes: Sequence[_Outcome], args: argparse.Namespa
             sendable.append((outcome, outcome.message))
     if not sendable:
         return failed
+    loaded = book_records(job.settlement.book.reminders)
     try:
         with SmtpSession(settings, smtp_password(settings)) as session:
             for outcome, message in sendable:
+                directives = record_directives(outcome.reminder, job.as_of, CHANNEL)
                 try:
-                    session.send(message)
+                    done = dispatcher.deliver(
+                        directives, record, loaded, who=outcome.name,
+                        send=lambda message=message: session.send(message))
                 except MailError as exc:
                     outcome.status = f"NOT SENT: {exc}"
                     failed.append(outcome)
                     continue
-                directives = record_directives(outcome.reminder, job.as_of, CHANNEL)
-                try:
-                    append_entries(record, directives)
-                except WriteError as exc:
-                    lines = " / ".join(f'{d.date} custom "ar-reminder" "{d.values[0].value}" '
-                                       f'{d.values[1].value} "{CHANNEL}"' for d in directives)
-                    raise CliError(f"the reminder to {outcome.name} was SENT but could not be "
-                                   f"recorded ({exc}); add to {args.record} by hand: {lines} - "
-                                   "and check the file before the next run") from None
-                outcome.status = f"sent, recorded in {args.record}"
+                notes.extend(done.recovered)
+                if done.skipped:
+                    outcome.status = f"not sent: {done.skipped}"
+                else:
+                    outcome.status = f"sent, recorded in {args.record}"
     except (MailError, WriteError) as exc:
         raise CliError(str(exc)) from None
     return failed
@@ -253,6 +255,19 @@ def cmd_remind(args: argparse.Namespace) -> str:
                            f"reminders again; add include \"{os.path.basename(record)}\" (its "
                            f"path relative to {args.ledger}) to the ledger")
         keep = bool(args.send)
+        notes: list[str] = []
+        dispatcher = Dispatcher(args.ledger, options_map.get("include") or ())
+        if args.send:
+            try:
+                dispatcher.check(record or "")
+                notes = dispatcher.recover()  # an interrupted run's send, finished first
+            except WriteError as exc:
+                raise CliError(f"nothing was sent: {exc}") from None
+            if notes:  # the records it wrote change today's worklist
+                entries, options_map = load_ledger(args.ledger)
+        elif os.path.exists(dispatcher.journal):
+            notes.append(f"an interrupted run left {dispatcher.journal}: the next run with "
+                         "--send finishes it (records what it sent) before anything else")
         try:
             job = prepare_reminders(entries, options_map, as_of)
         except DocumentError as exc:
@@ -261,7 +276,7 @@ def cmd_remind(args: argparse.Namespace) -> str:
         outcomes = _prepare(job, job.worklist.reminders, out_dir, args.send, warnings)
         if args.send:
             header = f"Reminders as of {as_of}: sending"
-            failed = _send(job, outcomes, args, record or "")
+            failed = _send(job, outcomes, args, record or "", dispatcher, notes)
         else:
             header = f"Reminders as of {as_of} – dry run: nothing is sent (--send sends them)"
             failed = []
@@ -269,6 +284,9 @@ def cmd_remind(args: argparse.Namespace) -> str:
                 outcome.status = ("would send" if outcome.problem is None
                                   else f"cannot be e-mailed: {outcome.problem}")
         report = _report(job, outcomes, header)
+        if notes:
+            report += "\n\nInterrupted sends:\n" + "\n".join(f"  {one_line(n, 400)}"
+                                                             for n in notes)
         if warnings:
             report += "\n\nWarnings:\n" + "\n".join(f"  {one_line(w, 300)}"
                                                     for w in dict.fromkeys(warnings))
