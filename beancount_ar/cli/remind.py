@@ -29,12 +29,12 @@ import argparse
 import dataclasses
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from email.message import EmailMessage
 from typing import Any
 
-from beancount_ar.cli.common import CliError, load_ledger, parse_date
+from beancount_ar.cli.common import CliError, load_ledger, parse_date, write_output
 from beancount_ar.core.reminders import Reminder
 from beancount_ar.dispatch import Dispatcher, book_records
 from beancount_ar.ledger_writer import WriteError, record_directives
@@ -137,18 +137,9 @@ def _report(job: ReminderJob, outcomes: Sequence[_Outcome], header: str) -> str:
     return "\n".join(out)
 
 
-def _write(folder: str, name: str, content: bytes) -> str:
-    path = os.path.join(folder, name)
-    try:
-        with open(path, "wb") as handle:
-            handle.write(content)
-    except OSError as exc:
-        raise CliError(f"--out {folder}: cannot write {name} ({exc.strerror or exc})") from None
-    return path
-
-
 def _prepare(job: ReminderJob, reminders: Sequence[Reminder], out_dir: str | None,
-             need_pdf: bool, warnings: list[str]) -> list[_Outcome]:
+             need_pdf: bool, warnings: list[str],
+             write: Callable[[str, bytes], str] | None = None) -> list[_Outcome]:
     outcomes = []
     book = job.settlement.book
     for reminder in reminders:
@@ -162,12 +153,14 @@ def _prepare(job: ReminderJob, reminders: Sequence[Reminder], out_dir: str | Non
         try:
             pdf = letter_pdf(job, reminder, warnings=warnings) if need_pdf or out_dir else None
             if out_dir and pdf is not None:
-                outcome.files.append(_write(out_dir, letter_filename(job, reminder), pdf))
+                outcome.files.append(write(os.path.join(out_dir, letter_filename(job, reminder)),
+                                           pdf))
             if pdf is not None and outcome.problem is None:
                 outcome.message = email_message(job, reminder, pdf=pdf, warnings=warnings)
                 if out_dir:
-                    outcome.files.append(_write(out_dir, letter_filename(job, reminder, "eml"),
-                                                message_bytes(outcome.message)))
+                    outcome.files.append(write(
+                        os.path.join(out_dir, letter_filename(job, reminder, "eml")),
+                        message_bytes(outcome.message)))
         except (DocumentError, MailError) as exc:
             raise CliError(str(exc)) from None
         outcomes.append(outcome)
@@ -273,7 +266,11 @@ def cmd_remind(args: argparse.Namespace) -> str:
         except DocumentError as exc:
             raise CliError(str(exc)) from None
         warnings: list[str] = []
-        outcomes = _prepare(job, job.worklist.reminders, out_dir, args.send, warnings)
+
+        def write(path: str, content: bytes) -> str:
+            return write_output(path, content, "--out", args.ledger, options_map, args.force)
+
+        outcomes = _prepare(job, job.worklist.reminders, out_dir, args.send, warnings, write)
         if args.send:
             header = f"Reminders as of {as_of}: sending"
             failed = _send(job, outcomes, args, record or "", dispatcher, notes)
@@ -322,6 +319,9 @@ def register(commands: Any) -> None:
                           "includes (created if missing)")
     sub.add_argument("--out", metavar="DIR",
                      help="also write each letter to DIR as PDF and .eml")
+    sub.add_argument("--force", action="store_true",
+                     help="with --out: overwrite letters that exist (never a file of the "
+                          "ledger)")
     sub.set_defaults(run=cmd_remind)
 
 
