@@ -29,7 +29,6 @@ from __future__ import annotations
 import datetime
 import fcntl
 import os
-import re
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -40,8 +39,8 @@ from beancount.parser.grammar import ValueType
 
 from beancount_ar.core.book import REMINDER
 from beancount_ar.core.reminders import Reminder
+from beancount_ar.core.sending import CHANNEL_RE
 
-CHANNELS_RE = re.compile(r"[a-z][a-z0-9_-]{0,30}")
 GENERATED = "<beancount_ar>"
 
 
@@ -53,7 +52,7 @@ def record_directives(reminder: Reminder, date: datetime.date,
                       channel: str) -> list[data.Custom]:
     """The ``custom "ar-reminder"`` directives recording that `reminder` went out on `date` by
     `channel` ("email", "letter", "registered"...): one per invoice it lists, at its level."""
-    if not isinstance(channel, str) or not CHANNELS_RE.fullmatch(channel):
+    if not isinstance(channel, str) or not CHANNEL_RE.fullmatch(channel):
         raise WriteError(f"channel {channel!r}: expected a short lower-case word such as "
                          "'email' or 'letter'")
     numbers: list[str] = []

@@ -384,6 +384,13 @@ FR: dict[str, str] = {
         "Enregistrée pour {name} le {date} : {invoices} (niveau {level}, {channel}), dans "
         "{file}.",
     "Expected a JSON body naming the customer.": "Attendu : un corps JSON nommant le client.",
+    "Already recorded for {name} by another sender ({reason}). Nothing was sent or recorded "
+    "again.":
+        "Déjà enregistrée pour {name} par un autre envoi ({reason}). Rien n'a été envoyé ni "
+        "enregistré de nouveau.",
+    "Nothing was sent or recorded: {message}": "Rien n'a été envoyé ni enregistré : {message}",
+    "The e-mail was sent, but the record could not be written: {message}":
+        "Le courriel est parti, mais l'enregistrement n'a pas pu être écrit : {message}",
     "Already recorded today for {name}: {invoices} (level {level}, {channel}). Nothing was "
     "sent or recorded again.":
         "Déjà enregistrée aujourd'hui pour {name} : {invoices} (niveau {level}, {channel}). "

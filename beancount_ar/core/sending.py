@@ -25,6 +25,7 @@ recorded, never sent a second time, and the records say it is unconfirmed.
 from __future__ import annotations
 
 import datetime
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -32,6 +33,8 @@ from decimal import Decimal
 from typing import Any
 
 REMINDER = "ar-reminder"
+LEVELS = (0, 1, 2, 3)  # courtesy, friendly, firm, final: `beancount_ar.core.reminders`
+CHANNEL_RE = re.compile(r"[a-z][a-z0-9_-]{0,30}")
 CLAIMED, SENDING, SENT = "claimed", "sending", "sent"
 STEPS = (CLAIMED, SENDING, SENT)
 # recovery actions
@@ -51,19 +54,35 @@ class RecordKey:
         return f'{self.date} "{self.invoice}" level {self.level} ({self.channel})'
 
 
-def record_key(date: datetime.date, values: Sequence[Any]) -> RecordKey | None:
-    """The key of an ``ar-reminder`` directive from its date and plain values ("F-1", 2,
-    "email"); None when they do not make a valid record (the ledger's reader reports it)."""
+def reminder_values(date: datetime.date, values: Sequence[Any]
+                    ) -> tuple[RecordKey | None, str | None]:
+    """An ``ar-reminder`` directive's date and plain values ("F-1", 2, "email") read: its key,
+    or None and what is wrong, with how to write it."""
+    usage = 'write custom "ar-reminder" "F-2026-014" 1 "email"'
     if not values or not isinstance(values[0], str) or not values[0].strip():
-        return None
+        return None, f"ar-reminder: expected an invoice number first; {usage}"
+    number = values[0].strip()
     level = values[1] if len(values) > 1 else None
-    if not isinstance(level, Decimal) or not level.is_finite() or level != level.to_integral() \
-            or not 0 <= level <= 99:
-        return None
+    if not isinstance(level, Decimal) or not level.is_finite() or \
+            level != level.to_integral_value() or not LEVELS[0] <= level <= LEVELS[-1]:
+        shown = "nothing" if level is None else repr(str(level))[:40]
+        return None, (f"ar-reminder: the level must be one of {', '.join(map(str, LEVELS))} "
+                      f"(courtesy, friendly, firm, final), not {shown}; {usage}")
     channel = values[2] if len(values) > 2 else "letter"
-    if not isinstance(channel, str):
-        return None
-    return RecordKey(date, values[0].strip(), int(level), channel)
+    if not isinstance(channel, str) or not CHANNEL_RE.fullmatch(channel):
+        return None, (f"ar-reminder: the channel must be a short lower-case word such as "
+                      f"\"email\", \"letter\" or \"registered\", not {str(channel)[:40]!r}; "
+                      f"{usage}")
+    if len(values) > 3:
+        return None, (f"ar-reminder: {len(values)} values, expected an invoice number, a level "
+                      f"and a channel; {usage}")
+    return RecordKey(date, number, int(level), channel), None
+
+
+def record_key(date: datetime.date, values: Sequence[Any]) -> RecordKey | None:
+    """The key of a valid ``ar-reminder`` directive, else None (the ledger's reader reports
+    it)."""
+    return reminder_values(date, values)[0]
 
 
 @dataclass(frozen=True)
@@ -107,4 +126,5 @@ def recovery(step: str | None, letter: Sequence[RecordKey], before: int,
 
 
 __all__ = ["CLAIMED", "SENDING", "SENT", "STEPS", "FORGET", "RECORD", "RECORD_UNCONFIRMED",
-           "DONE", "RecordKey", "Decision", "record_key", "may_send", "recovery"]
+           "DONE", "LEVELS", "CHANNEL_RE", "RecordKey", "Decision", "record_key",
+           "reminder_values", "may_send", "recovery"]
