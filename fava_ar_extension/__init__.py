@@ -28,23 +28,25 @@ from __future__ import annotations
 
 import datetime
 import io
+import json
 import logging
 import os
+import re
 import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import flask
 from babel.numbers import is_currency
-from beancount.core import account as account_lib
 from dateutil.relativedelta import relativedelta
 from fava.beans.funcs import hash_entry
 from fava.core.filters import Match, TimeFilter
 from fava.ext import FavaExtensionBase, FavaExtensionError, extension_endpoint
 from markupsafe import escape
 
+from beancount_ar.core.limits import EARLIEST, LATEST
 from beancount_ar.core.statements import StatementError
 from beancount_ar.dispatch import Dispatcher
 from beancount_ar.mail import MailError
@@ -110,6 +112,71 @@ def incognito() -> bool:
 def default_begin(as_of: datetime.date) -> datetime.date:
     """The first day of the 12 months that end on `as_of`."""
     return as_of - relativedelta(years=1) + datetime.timedelta(days=1)
+
+
+MAX_BODY = 16 * 1024  # an action's JSON body names one customer: a few hundred bytes
+MAX_DEPTH = 8  # {"customer": "..."} is one level deep
+
+
+def check_args(args: Any) -> None:
+    """PageError (400) naming the first query parameter that cannot be used: ``from`` and
+    ``to`` must be dates within what beancount-ar computes with, ``account`` a regular
+    expression (Fava's account filter)."""
+    for name in ("from", "to"):
+        text = args.get(name, "").strip()
+        if not text:
+            continue
+        try:
+            day = datetime.date.fromisoformat(text)
+        except ValueError:
+            raise PageError(f"{name}={text[:40]!r}: expected a date such as 2026-11-23",
+                            400) from None
+        if not EARLIEST <= day <= LATEST:
+            raise PageError(f"{name}={text}: out of range; give a date from {EARLIEST} to "
+                            f"{LATEST}", 400)
+    account = args.get("account", "").strip()
+    if account:
+        try:
+            re.compile(account)
+        except re.error as exc:
+            raise PageError(f"account={account[:60]!r}: not a valid account filter (a regular "
+                            f"expression: {exc})", 400) from None
+
+
+def json_depth(raw: bytes) -> int:
+    """How deeply arrays and objects nest in a JSON text (strings skipped), without parsing it
+    (Python's parser recurses, and a deep enough body exhausts its stack)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
+    return deepest
+
+
+def same_origin(request: Any) -> bool:
+    """Whether a state-changing request comes from a page of this Fava: its ``Origin`` header
+    (else its ``Referer``) names the host the request was sent to. A request with neither (a
+    script, curl) is let through: browsers send ``Origin`` with every cross-site POST."""
+    origin = request.headers.get("Origin")
+    if origin == "null":  # a sandboxed frame, a file:// page
+        return False
+    source = origin or request.headers.get("Referer")
+    if not source:
+        return True
+    return urlsplit(source).netloc.lower() == (request.host or "").lower()
 
 
 class AccountsReceivable(FavaExtensionBase):
@@ -179,8 +246,10 @@ class AccountsReceivable(FavaExtensionBase):
             return current
 
     def scope(self, analysis: Analysis) -> Scope:
-        """The as-of date, period and customers of the current request."""
+        """The as-of date, period and customers of the current request; PageError (400,
+        naming the parameter) for a parameter that cannot be used."""
         args = flask.request.args
+        check_args(args)
         today = self.today()
         time = args.get("time", "").strip()
         as_of, begin, time_error = today, None, False
@@ -191,12 +260,17 @@ class AccountsReceivable(FavaExtensionBase):
                 as_of, begin = date_range.end_inclusive, date_range.begin
             except Exception:  # noqa: BLE001 - Fava reports it too; today is used
                 time_error = True
+            if not time_error and not (EARLIEST <= as_of <= LATEST and (
+                    begin is None or EARLIEST <= begin)):
+                raise PageError(f"time={time}: out of range; give dates from {EARLIEST} to "
+                                f"{LATEST}", 400)
         account = args.get("account", "").strip()
         customers = None
         if account:
             match = Match(account)
+            wrapped = f":{account}:"
             customers = analysis.customers_of_accounts(
-                lambda name: account_lib.has_component(name, account) or match(name))
+                lambda name: wrapped in f":{name}:" or match(name))
         return Scope(as_of=as_of, begin=begin or default_begin(as_of), today=today,
                      time=time if not time_error else "", time_error=time_error,
                      account=account, customers=customers)
@@ -326,7 +400,8 @@ class AccountsReceivable(FavaExtensionBase):
             return flask.jsonify({"error": str(exc)}), exc.status
         except Exception as exc:  # noqa: BLE001 - an answer, never a traceback
             log.exception("fava_ar_extension: JSON endpoint")
-            return flask.jsonify({"error": f"internal error ({exc.__class__.__name__}: {exc})"})
+            return flask.jsonify({"error": f"internal error ({exc.__class__.__name__}: {exc})"}
+                                 ), 500
 
     @extension_endpoint("aging")
     def aging_json(self) -> Any:
@@ -404,7 +479,7 @@ class AccountsReceivable(FavaExtensionBase):
             return self._problem(str(exc), 422)
         except Exception as exc:  # noqa: BLE001 - an answer, never a traceback
             log.exception("fava_ar_extension: document")
-            return self._problem(f"internal error ({exc.__class__.__name__}: {exc})", 200)
+            return self._problem(f"internal error ({exc.__class__.__name__}: {exc})", 500)
         response = flask.send_file(io.BytesIO(content), mimetype=mimetype,
                                    as_attachment=not inline, download_name=name, etag=False,
                                    max_age=0)
@@ -467,9 +542,20 @@ class AccountsReceivable(FavaExtensionBase):
         t = ui.t
         request = flask.request
         try:
+            if not same_origin(request):
+                raise ActionError(t("Refused: this request does not come from a page of this "
+                                    "Fava (its Origin or Referer names another site)."), 403)
             if not request.is_json:
                 raise ActionError(t("Expected a JSON body naming the customer."), 415)
-            payload = request.get_json(silent=True)
+            if (request.content_length or 0) > MAX_BODY:
+                raise ActionError(t("The request body is too large."), 413)
+            raw = request.stream.read(MAX_BODY + 1)
+            if len(raw) > MAX_BODY or json_depth(raw) > MAX_DEPTH:
+                raise ActionError(t("The request body is too large."), 413)
+            try:
+                payload = json.loads(raw)
+            except (ValueError, RecursionError):
+                payload = None
             key = payload.get("customer") if isinstance(payload, dict) else None
             if not isinstance(key, str) or not key:
                 raise ActionError(t("Expected a JSON body naming the customer."), 400)
@@ -492,7 +578,8 @@ class AccountsReceivable(FavaExtensionBase):
                                              "recorded: {message}", message=str(exc))}), 502
         except Exception as exc:  # noqa: BLE001 - an answer, never a traceback
             log.exception("fava_ar_extension: %s action", channel)
-            return flask.jsonify({"error": f"internal error ({exc.__class__.__name__}: {exc})"})
+            return flask.jsonify({"error": f"internal error ({exc.__class__.__name__}: {exc})"}
+                                 ), 500
 
     @extension_endpoint("reminder_send", ["POST"])
     def reminder_send(self) -> Any:
@@ -503,3 +590,18 @@ class AccountsReceivable(FavaExtensionBase):
     def reminder_record(self) -> Any:
         """Record today's letter to a customer as sent by post (channel "letter")."""
         return self._action(LETTER)
+
+    @staticmethod
+    def _post_only() -> Any:
+        return (flask.jsonify({"error": "this endpoint takes POST only"}), 405,
+                {"Allow": "POST"})
+
+    @extension_endpoint("reminder_send", ["GET", "PUT", "DELETE"])
+    def reminder_send_other(self) -> Any:
+        """405: sending takes POST only."""
+        return self._post_only()
+
+    @extension_endpoint("reminder_record", ["GET", "PUT", "DELETE"])
+    def reminder_record_other(self) -> Any:
+        """405: recording takes POST only."""
+        return self._post_only()

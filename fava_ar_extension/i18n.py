@@ -388,6 +388,11 @@ FR: dict[str, str] = {
     "again.":
         "Déjà enregistrée pour {name} par un autre envoi ({reason}). Rien n'a été envoyé ni "
         "enregistré de nouveau.",
+    "Refused: this request does not come from a page of this Fava (its Origin or Referer names "
+    "another site).":
+        "Refusé : cette requête ne vient pas d'une page de ce Fava (son Origin ou son Referer "
+        "nomme un autre site).",
+    "The request body is too large.": "Le corps de la requête est trop gros.",
     "Nothing was sent or recorded: {message}": "Rien n'a été envoyé ni enregistré : {message}",
     "The e-mail was sent, but the record could not be written: {message}":
         "Le courriel est parti, mais l'enregistrement n'a pas pu être écrit : {message}",

@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from beancount_ar.core.allocation import Settlement
+from beancount_ar.core.limits import EARLIEST, LATEST
 
 
 class CliError(Exception):
@@ -43,13 +44,19 @@ def load_ledger(path: str, ignore_errors: bool = False) -> tuple[list, dict]:
     return entries, options_map
 
 
-def parse_date(text: str | None) -> datetime.date:
+def parse_date(text: str | None, option: str = "--as-of") -> datetime.date:
+    """The date an option gives (today when None); CliError naming the option when it is not a
+    date, or one beyond the range beancount-ar computes with (`beancount_ar.core.limits`)."""
     if text is None:
         return datetime.date.today()
     try:
-        return datetime.date.fromisoformat(text)
+        day = datetime.date.fromisoformat(text)
     except ValueError:
-        raise CliError(f"--as-of {text!r}: expected a date such as 2026-11-23") from None
+        raise CliError(f"{option} {text!r}: expected a date such as 2026-11-23") from None
+    if not EARLIEST <= day <= LATEST:
+        raise CliError(f"{option} {text}: out of range; give a date from {EARLIEST} to "
+                       f"{LATEST}")
+    return day
 
 
 def match_customers(settlement: Settlement, wanted: str) -> set[str]:

@@ -21,7 +21,13 @@ import os
 import sys
 from typing import Any
 
-from beancount_ar.cli.common import CliError, check_output, load_ledger, write_output
+from beancount_ar.cli.common import (
+    CliError,
+    check_output,
+    load_ledger,
+    parse_date,
+    write_output,
+)
 from beancount_ar.core.statements import ACTIVITY, OPEN_ITEMS, TYPES
 
 
@@ -60,12 +66,7 @@ def register(commands: Any) -> None:
 
 
 def _date(text: str | None, option: str) -> datetime.date | None:
-    if text is None:
-        return None
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise CliError(f"{option} {text!r}: expected a date such as 2026-11-23") from None
+    return None if text is None else parse_date(text, option)
 
 
 def _format(args: argparse.Namespace, zipped: bool) -> str:
