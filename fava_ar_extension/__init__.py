@@ -129,8 +129,8 @@ def check_args(args: Any) -> None:
         try:
             day = datetime.date.fromisoformat(text)
         except ValueError:
-            raise PageError(f"{name}={text[:40]!r}: expected a date such as 2026-11-23",
-                            400) from None
+            raise PageError(f"{name}={text[:40]}: “{text[:40]}” is not a date such as "
+                            "2026-11-23.", 400) from None
         if not EARLIEST <= day <= LATEST:
             raise PageError(f"{name}={text}: out of range; give a date from {EARLIEST} to "
                             f"{LATEST}", 400)

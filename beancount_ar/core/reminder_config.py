@@ -134,8 +134,13 @@ def _int_in(low: int | None, high: int | None, example: int) -> Checker:
     def check(value: Any) -> str | None:
         if not _is_int(value) or (low is not None and value < low) or (
                 high is not None and value > high):
-            bounds = (f"from {low} to {high}" if low is not None and high is not None
-                      else f"at least {low}" if low is not None else f"at most {high}")
+            if _is_int(value) and low is not None and value < low:
+                bounds = f"at least {low}"
+            elif _is_int(value) and high is not None and value > high:
+                bounds = f"at most {high}"
+            else:
+                bounds = (f"from {low} to {high}" if low is not None and high is not None
+                          else f"at least {low}" if low is not None else f"at most {high}")
             return f"{value!r} is not a whole number of days {bounds} (e.g. {example})"
         return None
     return check
