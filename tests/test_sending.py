@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 from collections import Counter
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -50,6 +51,14 @@ def test_a_letter_whose_invoices_got_records_since_the_load_is_skipped():
     assert "recorded meanwhile by another run" in decision.reason
     # the very same records, already there (in the load too): never twice
     assert not may_send(ZINC, old + ZINC, old + ZINC).ok
+
+
+def test_records_the_ledger_does_not_count_never_block_a_letter():
+    from beancount_ar.core.sending import record_key
+
+    assert record_key(datetime.date(9999, 12, 20), ["F-1", Decimal(3), "email"]) is None
+    assert record_key(DAY, ["F-1", Decimal(22), Decimal(42)]) is None
+    assert record_key(DAY, ["F-1", Decimal(3)]) == RecordKey(DAY, "F-1", 3, "letter")
 
 
 def test_what_an_interrupted_send_leaves_is_finished_once():

@@ -32,6 +32,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from beancount_ar.core.limits import date_problem
+
 REMINDER = "ar-reminder"
 LEVELS = (0, 1, 2, 3)  # courtesy, friendly, firm, final: `beancount_ar.core.reminders`
 CHANNEL_RE = re.compile(r"[a-z][a-z0-9_-]{0,30}")
@@ -59,6 +61,9 @@ def reminder_values(date: datetime.date, values: Sequence[Any]
     """An ``ar-reminder`` directive's date and plain values ("F-1", 2, "email") read: its key,
     or None and what is wrong, with how to write it."""
     usage = 'write custom "ar-reminder" "F-2026-014" 1 "email"'
+    problem = date_problem(date)
+    if problem:
+        return None, f"ar-reminder: {problem}"
     if not values or not isinstance(values[0], str) or not values[0].strip():
         return None, f"ar-reminder: expected an invoice number first; {usage}"
     number = values[0].strip()
