@@ -117,7 +117,7 @@ class Dispatcher:
 
     def __init__(self, main_file: str, files: Iterable[str],
                  guard: contextlib.AbstractContextManager | None = None) -> None:
-        self.main = os.path.abspath(main_file)
+        self.main = os.path.realpath(main_file)  # the same lock and journal via any path
         self.files = list(dict.fromkeys(os.path.abspath(f) for f in files)) or [self.main]
         folder, name = os.path.split(self.main)
         self.journal = os.path.join(folder, f".{name}.ar-sending")
