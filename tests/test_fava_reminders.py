@@ -512,3 +512,30 @@ def test_fava_and_the_command_line_sending_at_once_send_once(tmp_path, smtp_serv
     assert answer.status_code in (200, 409)
     if answer.status_code == 409:
         assert "Nothing was sent or recorded again." in answer.get_json()["error"]
+
+
+def test_fava_finishes_what_a_killed_command_line_run_left(tmp_path, smtp_server):  # noqa: F811
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    fava = Fava(tmp_path, smtp_port=smtp_server.port)
+    root = Path(__file__).resolve().parent.parent
+    killed = subprocess.run(
+        [sys.executable, "-m", "beancount_ar.cli", "remind", str(tmp_path / "main.beancount"),
+         "--as-of", "2026-11-23", "--send", "--record", str(tmp_path / "reminders.beancount")],
+        env={**os.environ, "PYTHONPATH": str(root), "BEAN_AR_FAULT": "sent"},
+        capture_output=True, text=True, timeout=300)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    [first] = smtp_server.received  # the most urgent letter left, then the run was killed
+    assert first.rcpt_tos == ["lezinc.gerance@example.fr"]
+    assert fava.records("reminders.beancount") == []
+    assert (tmp_path / ".main.beancount.ar-sending").exists()
+
+    again = fava.post("reminder_send", ZINC)  # Fava finishes the run first: nothing twice
+    assert again.status_code == 409, again.get_data(as_text=True)
+    assert "Nothing was sent or recorded again." in again.get_json()["error"]
+    assert len(smtp_server.received) == 1
+    assert fava.records("reminders.beancount") == ZINC_RECORDS
+    assert not (tmp_path / ".main.beancount.ar-sending").exists()
