@@ -145,3 +145,19 @@ def test_state_changing_posts_come_from_favas_own_pages(tmp_path):
     response = client.post(f"{url}reminder_record", headers={"Origin": "http://localhost"},
                            json={"customer": "Assets:Receivable:MenuiserieGarnier"})
     assert response.status_code == 200, response.get_data(as_text=True)
+
+
+def test_every_command_takes_ignore_errors_as_its_error_says(tmp_path):
+    main = tmp_path / "main.beancount"
+    text = Path(EXAMPLE).parent
+    for path in text.iterdir():
+        if path.is_file():
+            (tmp_path / path.name).write_bytes(path.read_bytes())
+    with main.open("a", encoding="utf-8") as handle:
+        handle.write('\n2026-11-01 custom "ar-reminder" "F-404" 1 "email"\n')
+    for command in (["remind", str(main), "--as-of", "2026-11-23"],
+                    ["invoices", str(main)], ["aging", str(main)]):
+        status, _, err = bean_ar(*command)
+        assert status == 1 and "--ignore-errors" in err
+        status, out, err = bean_ar(*command, "--ignore-errors")
+        assert status == 0, err

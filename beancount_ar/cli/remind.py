@@ -241,7 +241,7 @@ def cmd_remind(args: argparse.Namespace) -> str:
             raise CliError(f"--record {args.record}: cannot create it "
                            f"({exc.strerror or exc})") from None
     try:
-        entries, options_map = load_ledger(args.ledger)
+        entries, options_map = load_ledger(args.ledger, args.ignore_errors)
         if record is not None and not _included(record, options_map):
             raise CliError(f"--record {args.record}: the ledger does not include this file, so "
                            "the next run would not see the records and would send the same "
@@ -257,7 +257,7 @@ def cmd_remind(args: argparse.Namespace) -> str:
             except WriteError as exc:
                 raise CliError(f"nothing was sent: {exc}") from None
             if notes:  # the records it wrote change today's worklist
-                entries, options_map = load_ledger(args.ledger)
+                entries, options_map = load_ledger(args.ledger, args.ignore_errors)
         elif os.path.exists(dispatcher.journal):
             notes.append(f"an interrupted run left {dispatcher.journal}: the next run with "
                          "--send finishes it (records what it sent) before anything else")
@@ -319,6 +319,8 @@ def register(commands: Any) -> None:
                           "includes (created if missing)")
     sub.add_argument("--out", metavar="DIR",
                      help="also write each letter to DIR as PDF and .eml")
+    sub.add_argument("--ignore-errors", action="store_true",
+                     help="go on even if the ledger has errors (bean-check lists them)")
     sub.add_argument("--force", action="store_true",
                      help="with --out: overwrite letters that exist (never a file of the "
                           "ledger)")
