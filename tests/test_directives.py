@@ -177,7 +177,7 @@ def invoice(draw) -> str:
             ).replace("--", "")
 
 
-@settings(max_examples=150, deadline=None,
+@settings(max_examples=300, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.lists(st.one_of(directive(), invoice()), min_size=1, max_size=6))
 def test_fuzz_no_traceback_no_plugin_skipped_every_error_at_a_line(parts):
