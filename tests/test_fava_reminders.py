@@ -539,3 +539,18 @@ def test_fava_finishes_what_a_killed_command_line_run_left(tmp_path, smtp_server
     assert len(smtp_server.received) == 1
     assert fava.records("reminders.beancount") == ZINC_RECORDS
     assert not (tmp_path / ".main.beancount.ar-sending").exists()
+
+
+def test_a_record_file_that_cannot_be_written_stops_the_send_before_the_mail(
+        tmp_path, smtp_server):  # noqa: F811
+    def edit(folder: Path) -> None:
+        with (folder / "main.beancount").open("a", encoding="utf-8") as handle:
+            handle.write('\n2025-01-01 custom "fava-option" "default-file" '
+                         '"missing/reminders.beancount"\n')
+
+    fava = Fava(tmp_path, smtp_port=smtp_server.port, edit=edit)
+    response = fava.post("reminder_send", ZINC)
+    assert response.status_code == 503
+    assert response.get_json()["error"].startswith("Nothing was sent or recorded: ")
+    assert smtp_server.received == []
+    assert not (tmp_path / ".main.beancount.ar-sending").exists()
