@@ -11,11 +11,17 @@ minimum spacing between two reminders derive from them, so the ledger is the onl
 file must be one the ledger includes (``include "reminders.beancount"``), or the next run would
 not see the records and would send the same letters again.
 
-`append_entries` adds entries to a file without ever losing what it holds: it takes an exclusive
-lock (``fcntl.flock``) on the file, reads it, writes the old content plus the new lines to a
-temporary file in the same folder, syncs it to disk and renames it over the file (``os.replace``),
-so a reader sees the old file or the new one, never half of one; two writers take turns. The text
-written is Beancount's own printer's, checked to parse back to the same directives.
+`append_entries` adds entries to a file without ever losing what it or anyone else writes: it
+opens the file for appending (``O_APPEND``, following a symlink to its target; created if
+missing), takes its exclusive advisory lock (``fcntl.flock``, the lock ``flock(1)`` takes, so
+``flock reminders.beancount my-script`` waits its turn), makes sure the new text starts on a line
+of its own, writes it in one ``write`` and ``fsync``s it. No temporary file, no rename: a line
+another program appends meanwhile is never lost. A write that fails half-way (a full disk) is cut
+back under the lock, so the file never ends with half a directive. The text written is
+Beancount's own printer's, checked to parse back to the same directives.
+
+Fava does not take this lock: it rewrites a file under a lock of its own process. The Fava
+extension takes both when it appends (`beancount_ar.dispatch`).
 """
 
 from __future__ import annotations
@@ -23,8 +29,6 @@ from __future__ import annotations
 import datetime
 import fcntl
 import os
-import re
-import tempfile
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -35,8 +39,8 @@ from beancount.parser.grammar import ValueType
 
 from beancount_ar.core.book import REMINDER
 from beancount_ar.core.reminders import Reminder
+from beancount_ar.core.sending import CHANNEL_RE
 
-CHANNELS_RE = re.compile(r"[a-z][a-z0-9_-]{0,30}")
 GENERATED = "<beancount_ar>"
 
 
@@ -48,7 +52,7 @@ def record_directives(reminder: Reminder, date: datetime.date,
                       channel: str) -> list[data.Custom]:
     """The ``custom "ar-reminder"`` directives recording that `reminder` went out on `date` by
     `channel` ("email", "letter", "registered"...): one per invoice it lists, at its level."""
-    if not isinstance(channel, str) or not CHANNELS_RE.fullmatch(channel):
+    if not isinstance(channel, str) or not CHANNEL_RE.fullmatch(channel):
         raise WriteError(f"channel {channel!r}: expected a short lower-case word such as "
                          "'email' or 'letter'")
     numbers: list[str] = []
@@ -80,66 +84,64 @@ def format_entries(entries: Sequence[Any]) -> str:
     return text
 
 
-def _locked(path: str) -> int:
-    """An open descriptor of `path` (created if missing) holding its exclusive lock, once the
-    lock is on the file that `path` names now (another writer may have replaced it)."""
-    while True:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            if os.path.samestat(os.fstat(fd), os.stat(path)):
-                return fd
-        except FileNotFoundError:  # replaced and gone between our open and stat: retry
-            pass
-        except BaseException:
-            os.close(fd)
-            raise
-        os.close(fd)
+def lock_file(fd: int) -> None:
+    """Take the exclusive advisory lock (``flock``) on an open file: the lock `flock(1)`
+    takes (``flock reminders.beancount cmd``), shared by every writer of beancount-ar."""
+    fcntl.flock(fd, fcntl.LOCK_EX)
 
 
-def append_text(path: str, text: str) -> None:
-    """Append `text` to the file at `path` atomically (see the module docstring)."""
-    path = os.path.abspath(path)
-    folder = os.path.dirname(path)
+def check_writable(path: str) -> None:
+    """WriteError unless text can be appended to `path` (or the file created in its folder):
+    said before anything that must be recorded happens."""
     try:
-        fd = _locked(path)
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CLOEXEC)
+    except FileNotFoundError:
+        folder = os.path.dirname(os.path.abspath(path)) or "."
+        if not os.path.isdir(folder):
+            raise WriteError(f"{path}: cannot open it for writing (its folder does not "
+                             "exist)") from None
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise WriteError(f"{path}: cannot create it (its folder {folder} is not "
+                             "writable)") from None
+        return
+    except OSError as exc:
+        raise WriteError(f"{path}: cannot open it for writing ({exc.strerror or exc}); make it "
+                         "writable") from None
+    os.close(fd)
+
+
+def append_text(path: str, text: str, *, held: int | None = None) -> None:
+    """Append `text` to the file at `path` (see the module docstring). `held`: a descriptor
+    whose lock the caller already holds; when it is this same file, no second lock is taken
+    (a second ``flock`` on the same file from the same process would wait for ever)."""
+    payload = text.encode("utf-8")
+    try:  # O_APPEND: every write lands at the end, whoever else appends; symlinks followed
+        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o644)
     except OSError as exc:
         raise WriteError(f"{path}: cannot open it for writing ({exc.strerror or exc})") from None
-    temp = None
     try:
-        with os.fdopen(os.dup(fd), "rb") as handle:
-            old = handle.read()
-        mode = os.fstat(fd).st_mode & 0o7777
-        if old and not old.endswith(b"\n"):
-            old += b"\n"
-        separator = b"\n" if old and not old.endswith(b"\n\n") else b""
-        handle_fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.",
-                                           suffix=".tmp")
-        with os.fdopen(handle_fd, "wb") as out:
-            out.write(old + separator + text.encode("utf-8"))
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temp, mode)
-        os.replace(temp, path)
-        temp = None
-    except OSError as exc:
-        raise WriteError(f"{path}: cannot write it ({exc.strerror or exc}); nothing was "
-                         "changed") from None
-    finally:
-        if temp is not None:
-            try:
-                os.unlink(temp)
+        if held is None or not os.path.samestat(os.fstat(held), os.fstat(fd)):
+            lock_file(fd)
+        size = os.fstat(fd).st_size
+        tail = os.pread(fd, 2, size - 2) if size >= 2 else os.pread(fd, size, 0)
+        if tail and not tail.endswith(b"\n"):  # a last line without its end (or cut short)
+            payload = b"\n\n" + payload
+        elif tail and not tail.endswith(b"\n\n") and tail != b"\n":
+            payload = b"\n" + payload
+        try:
+            written = 0
+            while written < len(payload):
+                written += os.write(fd, payload[written:])
+            os.fsync(fd)
+        except OSError as exc:
+            try:  # under the lock nobody else appended: cut back what was half written
+                os.ftruncate(fd, size)
             except OSError:
                 pass
+            raise WriteError(f"{path}: cannot write it ({exc.strerror or exc}); nothing was "
+                             "changed") from None
+    finally:
         os.close(fd)  # releases the lock
-    try:  # make the rename itself durable; the file is already complete either way
-        directory = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(directory)
-        finally:
-            os.close(directory)
-    except OSError:
-        pass
 
 
 def append_entries(path: str, entries: Sequence[Any]) -> str:
@@ -152,4 +154,5 @@ def append_entries(path: str, entries: Sequence[Any]) -> str:
     return text
 
 
-__all__ = ["WriteError", "record_directives", "format_entries", "append_text", "append_entries"]
+__all__ = ["WriteError", "record_directives", "format_entries", "append_text", "append_entries",
+           "check_writable", "lock_file"]

@@ -28,16 +28,18 @@ from __future__ import annotations
 
 import datetime
 import io
+import json
 import logging
 import os
+import re
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import flask
 from babel.numbers import is_currency
-from beancount.core import account as account_lib
 from dateutil.relativedelta import relativedelta
 from fava.beans.funcs import hash_entry
 from fava.core.filters import Match, TimeFilter
@@ -45,7 +47,9 @@ from fava.ext import FavaExtensionBase, FavaExtensionError, extension_endpoint
 from markupsafe import escape
 
 from beancount_ar.core.customers import CustomerError
+from beancount_ar.core.limits import EARLIEST, LATEST
 from beancount_ar.core.statements import StatementError
+from beancount_ar.dispatch import Dispatcher
 from beancount_ar.mail import MailError
 from beancount_ar.render.documents import DocumentError
 from beancount_ar.render.letters import ReminderJob
@@ -57,7 +61,6 @@ from fava_ar_extension.reminders_page import (
     EMAIL,
     LETTER,
     ActionError,
-    Pending,
     Writing,
     act,
     letter_file,
@@ -113,6 +116,71 @@ def default_begin(as_of: datetime.date) -> datetime.date:
     return as_of - relativedelta(years=1) + datetime.timedelta(days=1)
 
 
+MAX_BODY = 16 * 1024  # an action's JSON body names one customer: a few hundred bytes
+MAX_DEPTH = 8  # {"customer": "..."} is one level deep
+
+
+def check_args(args: Any) -> None:
+    """PageError (400) naming the first query parameter that cannot be used: ``from`` and
+    ``to`` must be dates within what beancount-ar computes with, ``account`` a regular
+    expression (Fava's account filter)."""
+    for name in ("from", "to"):
+        text = args.get(name, "").strip()
+        if not text:
+            continue
+        try:
+            day = datetime.date.fromisoformat(text)
+        except ValueError:
+            raise PageError(f"{name}={text[:40]}: “{text[:40]}” is not a date such as "
+                            "2026-11-23.", 400) from None
+        if not EARLIEST <= day <= LATEST:
+            raise PageError(f"{name}={text}: out of range; give a date from {EARLIEST} to "
+                            f"{LATEST}", 400)
+    account = args.get("account", "").strip()
+    if account:
+        try:
+            re.compile(account)
+        except re.error as exc:
+            raise PageError(f"account={account[:60]!r}: not a valid account filter (a regular "
+                            f"expression: {exc})", 400) from None
+
+
+def json_depth(raw: bytes) -> int:
+    """How deeply arrays and objects nest in a JSON text (strings skipped), without parsing it
+    (Python's parser recurses, and a deep enough body exhausts its stack)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
+    return deepest
+
+
+def same_origin(request: Any) -> bool:
+    """Whether a state-changing request comes from a page of this Fava: its ``Origin`` header
+    (else its ``Referer``) names the host the request was sent to. A request with neither (a
+    script, curl) is let through: browsers send ``Origin`` with every cross-site POST."""
+    origin = request.headers.get("Origin")
+    if origin == "null":  # a sandboxed frame, a file:// page
+        return False
+    source = origin or request.headers.get("Referer")
+    if not source:
+        return True
+    return urlsplit(source).netloc.lower() == (request.host or "").lower()
+
+
 class AccountsReceivable(FavaExtensionBase):
     """The Receivables report (see the module docstring)."""
 
@@ -127,7 +195,6 @@ class AccountsReceivable(FavaExtensionBase):
         self.today: Callable[[], datetime.date] = datetime.date.today
         self._lock = threading.Lock()
         self._record_lock = threading.Lock()  # one action (send, record) at a time
-        self._pending = Pending()  # what actions did that the loaded ledger may not show yet
         self._analysis: Analysis | None = None
         self._templates_compiled = False
 
@@ -181,8 +248,10 @@ class AccountsReceivable(FavaExtensionBase):
             return current
 
     def scope(self, analysis: Analysis) -> Scope:
-        """The as-of date, period and customers of the current request."""
+        """The as-of date, period and customers of the current request; PageError (400,
+        naming the parameter) for a parameter that cannot be used."""
         args = flask.request.args
+        check_args(args)
         today = self.today()
         time = args.get("time", "").strip()
         as_of, begin, time_error = today, None, False
@@ -193,12 +262,17 @@ class AccountsReceivable(FavaExtensionBase):
                 as_of, begin = date_range.end_inclusive, date_range.begin
             except Exception:  # noqa: BLE001 - Fava reports it too; today is used
                 time_error = True
+            if not time_error and not (EARLIEST <= as_of <= LATEST and (
+                    begin is None or EARLIEST <= begin)):
+                raise PageError(f"time={time}: out of range; give dates from {EARLIEST} to "
+                                f"{LATEST}", 400)
         account = args.get("account", "").strip()
         customers = None
         if account:
             match = Match(account)
+            wrapped = f":{account}:"
             customers = analysis.customers_of_accounts(
-                lambda name: account_lib.has_component(name, account) or match(name))
+                lambda name: wrapped in f":{name}:" or match(name))
         return Scope(as_of=as_of, begin=begin or default_begin(as_of), today=today,
                      time=time if not time_error else "", time_error=time_error,
                      account=account, customers=customers)
@@ -330,7 +404,8 @@ class AccountsReceivable(FavaExtensionBase):
             return flask.jsonify({"error": str(exc)}), exc.status
         except Exception as exc:  # noqa: BLE001 - an answer, never a traceback
             log.exception("fava_ar_extension: JSON endpoint")
-            return flask.jsonify({"error": f"internal error ({exc.__class__.__name__}: {exc})"})
+            return flask.jsonify({"error": f"internal error ({exc.__class__.__name__}: {exc})"}
+                                 ), 500
 
     @extension_endpoint("aging")
     def aging_json(self) -> Any:
@@ -360,6 +435,23 @@ class AccountsReceivable(FavaExtensionBase):
                                                         incognito()))
 
     # -- documents: statements and reminder letters -----------------------------------------
+
+    def record_path(self) -> str:
+        """The file where Fava inserts new entries: its ``default-file``, else the main file."""
+        return str(self.ledger.fava_options.default_file or self.ledger.beancount_file_path)
+
+    def dispatcher(self) -> Dispatcher:
+        """The send-then-record workflow on this ledger, holding Fava's own file lock too."""
+        return Dispatcher(self.ledger.beancount_file_path,
+                          self.ledger.options.get("include") or (),
+                          guard=getattr(self.ledger.file, "_lock", None))
+
+    def _notify(self, path: str) -> None:
+        """Tell Fava's watcher the file changed (as its own insert_entries does)."""
+        try:
+            self.ledger.watcher.notify(Path(path))
+        except Exception:  # noqa: BLE001 - the next request notices the change anyway
+            log.debug("fava_ar_extension: watcher notify failed", exc_info=True)
 
     def writing(self) -> Writing:
         """Where Fava inserts new entries (its ``default-file`` option, else the main file),
@@ -398,7 +490,7 @@ class AccountsReceivable(FavaExtensionBase):
             return self._problem(str(exc), 422)
         except Exception as exc:  # noqa: BLE001 - an answer, never a traceback
             log.exception("fava_ar_extension: document")
-            return self._problem(f"internal error ({exc.__class__.__name__}: {exc})", 200)
+            return self._problem(f"internal error ({exc.__class__.__name__}: {exc})", 500)
         response = flask.send_file(io.BytesIO(content), mimetype=mimetype,
                                    as_attachment=not inline, download_name=name, etag=False,
                                    max_age=0)
@@ -461,18 +553,31 @@ class AccountsReceivable(FavaExtensionBase):
         t = ui.t
         request = flask.request
         try:
+            if not same_origin(request):
+                raise ActionError(t("Refused: this request does not come from a page of this "
+                                    "Fava (its Origin or Referer names another site)."), 403)
             if not request.is_json:
                 raise ActionError(t("Expected a JSON body naming the customer."), 415)
-            payload = request.get_json(silent=True)
+            if (request.content_length or 0) > MAX_BODY:
+                raise ActionError(t("The request body is too large."), 413)
+            raw = request.stream.read(MAX_BODY + 1)
+            if len(raw) > MAX_BODY or json_depth(raw) > MAX_DEPTH:
+                raise ActionError(t("The request body is too large."), 413)
+            try:
+                payload = json.loads(raw)
+            except (ValueError, RecursionError):
+                payload = None
             key = payload.get("customer") if isinstance(payload, dict) else None
             if not isinstance(key, str) or not key:
                 raise ActionError(t("Expected a JSON body naming the customer."), 400)
             with self._record_lock:
                 self.ledger.changed()  # reload: an action just before this one wrote records
                 job = self.analysis().reminder_job(self.today())
-                result = act(job, key, channel, self.ledger.file.insert_entries, t,
+                path = self.record_path()
+                result = act(job, key, channel, self.dispatcher(), path, t,
                              self.writing().record_file,
-                             smtp_sender(job) if channel == EMAIL else None, self._pending)
+                             smtp_sender(job) if channel == EMAIL else None)
+                self._notify(path)
             return flask.jsonify(result)
         except ActionError as exc:
             return flask.jsonify({"error": str(exc), **exc.extra}), exc.status
@@ -484,7 +589,8 @@ class AccountsReceivable(FavaExtensionBase):
                                              "recorded: {message}", message=str(exc))}), 502
         except Exception as exc:  # noqa: BLE001 - an answer, never a traceback
             log.exception("fava_ar_extension: %s action", channel)
-            return flask.jsonify({"error": f"internal error ({exc.__class__.__name__}: {exc})"})
+            return flask.jsonify({"error": f"internal error ({exc.__class__.__name__}: {exc})"}
+                                 ), 500
 
     @extension_endpoint("reminder_send", ["POST"])
     def reminder_send(self) -> Any:
@@ -495,3 +601,18 @@ class AccountsReceivable(FavaExtensionBase):
     def reminder_record(self) -> Any:
         """Record today's letter to a customer as sent by post (channel "letter")."""
         return self._action(LETTER)
+
+    @staticmethod
+    def _post_only() -> Any:
+        return (flask.jsonify({"error": "this endpoint takes POST only"}), 405,
+                {"Allow": "POST"})
+
+    @extension_endpoint("reminder_send", ["GET", "PUT", "DELETE"])
+    def reminder_send_other(self) -> Any:
+        """405: sending takes POST only."""
+        return self._post_only()
+
+    @extension_endpoint("reminder_record", ["GET", "PUT", "DELETE"])
+    def reminder_record_other(self) -> Any:
+        """405: recording takes POST only."""
+        return self._post_only()

@@ -402,6 +402,18 @@ FR: dict[str, str] = {
         "Enregistrée pour {name} le {date} : {invoices} (niveau {level}, {channel}), dans "
         "{file}.",
     "Expected a JSON body naming the customer.": "Attendu : un corps JSON nommant le client.",
+    "Already recorded for {name} by another sender ({reason}). Nothing was sent or recorded "
+    "again.":
+        "Déjà enregistrée pour {name} par un autre envoi ({reason}). Rien n'a été envoyé ni "
+        "enregistré de nouveau.",
+    "Refused: this request does not come from a page of this Fava (its Origin or Referer names "
+    "another site).":
+        "Refusé : cette requête ne vient pas d'une page de ce Fava (son Origin ou son Referer "
+        "nomme un autre site).",
+    "The request body is too large.": "Le corps de la requête est trop gros.",
+    "Nothing was sent or recorded: {message}": "Rien n'a été envoyé ni enregistré : {message}",
+    "The e-mail was sent, but the record could not be written: {message}":
+        "Le courriel est parti, mais l'enregistrement n'a pas pu être écrit : {message}",
     "Already recorded today for {name}: {invoices} (level {level}, {channel}). Nothing was "
     "sent or recorded again.":
         "Déjà enregistrée aujourd'hui pour {name} : {invoices} (niveau {level}, {channel}). "

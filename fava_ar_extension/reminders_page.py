@@ -13,10 +13,11 @@ today and are recorded today), what `beancount_ar.core.reminders.worklist` decid
 
 The actions are POST endpoints (``reminder_send``, ``reminder_record``, with a JSON body
 ``{"customer": "<key>"}``); Fava answers 401 to them itself when it runs read-only. A record is
-``custom "ar-reminder" "<invoice>" <level> "<channel>"`` per invoice of the letter, appended by
-Fava (``ledger.file.insert_entries``, under its lock) to the file where Fava inserts entries.
-An action is refused when the letter's records already exist for today, so a double click, or
-a second browser tab, records and sends nothing twice.
+``custom "ar-reminder" "<invoice>" <level> "<channel>"`` per invoice of the letter, appended to
+the file where Fava inserts entries by the same workflow as ``bean-ar remind``
+(`beancount_ar.dispatch`: claimed under the ledger's lock, Fava's own file lock held too). An
+action is refused when the letter's records already exist for today, so a double click, a second
+browser tab or a cron job sending at the same moment, records and sends nothing twice.
 
 Letters, e-mails and records are made by `beancount_ar.render.letters`, `beancount_ar.mail` and
 `beancount_ar.ledger_writer`; this module only reads the request, checks and hands over.
@@ -34,7 +35,8 @@ from typing import Any
 from beancount_ar.core import reminders as policy_module
 from beancount_ar.core.model import ReminderRecord
 from beancount_ar.core.reminders import LATE, PUNCTUAL, REGULAR, Reminder
-from beancount_ar.ledger_writer import format_entries, record_directives
+from beancount_ar.dispatch import Dispatcher, SentNotRecorded, book_records
+from beancount_ar.ledger_writer import WriteError, record_directives
 from beancount_ar.mail import MailError, SmtpSession, message_bytes, smtp_password
 from beancount_ar.render.documents import DocumentError
 from beancount_ar.render.letters import (
@@ -316,53 +318,27 @@ def letter_file(job: ReminderJob, key: str, fmt: str, t: Callable[..., str]
 # -- actions ---------------------------------------------------------------------------------
 
 
-class Pending:
-    """The letters this process sent or recorded today, until the reloaded ledger shows their
-    records: Fava reloads the ledger in whichever request notices the change first, so the
-    entries an action sees may not hold the records an action wrote a moment before.
-    Callers hold their own lock."""
-
-    def __init__(self) -> None:
-        self._done: dict[tuple[str, datetime.date], tuple[int, str, list[str]]] = {}
-
-    def get(self, job: ReminderJob, key: str) -> tuple[int, str, list[str]] | None:
-        """What was done for the customer today and is not in the ledger yet (forgets what the
-        ledger now holds, and earlier days)."""
-        shown = {record.customer for record in records_on(job, job.as_of)}
-        for done_key, day in list(self._done):
-            if day != job.as_of or done_key in shown:
-                del self._done[(done_key, day)]
-        return self._done.get((key, job.as_of))
-
-    def add(self, job: ReminderJob, reminder: Reminder, channel: str,
-            invoices: list[str]) -> None:
-        self._done[(reminder.customer, job.as_of)] = (reminder.level.number, channel, invoices)
-
-
-def act(job: ReminderJob, key: str, channel: str, insert: Callable[[list[Any]], None],
+def act(job: ReminderJob, key: str, channel: str, dispatcher: Dispatcher, record_path: str,
         t: Callable[..., str], record_file: str,
-        send: Callable[[EmailMessage], Sequence[str]] | None = None,
-        pending: Pending | None = None) -> dict[str, Any]:
-    """Record (and first e-mail, when `send` is given) today's letter to a customer.
+        send: Callable[[EmailMessage], Sequence[str]] | None = None) -> dict[str, Any]:
+    """Record (and first e-mail, when `send` is given) today's letter to a customer, through
+    the one send-then-record workflow (`beancount_ar.dispatch`): claimed under the ledger's
+    lock, so the command line or another Fava sending at the same moment never send it twice.
 
-    Refused (`ActionError`) when the letter's records already exist for today (in the ledger,
-    or in `pending`: written or sent by an action the loaded ledger does not show yet), or when
-    the customer has no letter due today. The message goes out before anything is written: a
-    message the server refuses records nothing; a record that cannot be written after the
-    message went out is said, with the lines to add by hand (and a retry is refused)."""
+    Refused (`ActionError`) when the letter's records already exist for today (in the loaded
+    ledger, or written meanwhile by another sender), or when the customer has no letter due
+    today. A message the server refuses records nothing; a record that cannot be written after
+    the message went out is said, and the next send (here or from the command line) writes it."""
     customers = job.settlement.book.customers
     if key not in customers:
         raise ActionError(t("Unknown customer “{customer}”.", customer=key), 404)
     name = customers[key].name
-    pending = pending if pending is not None else Pending()
     done = records_on(job, job.as_of, key)
-    earlier = (done[-1].level, done[-1].channel, [r.invoice for r in done]) if done \
-        else pending.get(job, key)
-    if earlier is not None:
-        level, how, numbers = earlier
+    if done:
         raise ActionError(t("Already recorded today for {name}: {invoices} (level {level}, "
                             "{channel}). Nothing was sent or recorded again.", name=name,
-                            invoices=", ".join(numbers), level=level, channel=t(how)), 409)
+                            invoices=", ".join(r.invoice for r in done), level=done[-1].level,
+                            channel=t(done[-1].channel)), 409)
     reminder = next((r for r in job.worklist.reminders if r.customer == key), None)
     if reminder is None:
         held = next((r for r in job.worklist.waiting if r.customer == key), None)
@@ -374,22 +350,25 @@ def act(job: ReminderJob, key: str, channel: str, insert: Callable[[list[Any]], 
                             name=name), 409)
     records = record_directives(reminder, job.as_of, channel)
     numbers = [str(r.values[0].value) for r in records]
-    recipients: list[str] = []
+    deliver: Callable[[], Sequence[str]] | None = None
     if send is not None:
         message = email_message(job, reminder, pdf=letter_pdf(job, reminder))
-        recipients = list(send(message))
-        pending.add(job, reminder, channel, numbers)  # sent: never again today
+        deliver = lambda: send(message)  # noqa: E731
     try:
-        insert(records)
-        pending.add(job, reminder, channel, numbers)
-    except Exception as exc:  # noqa: BLE001 - said to the user, with the lines to add
-        text = format_entries(records)
-        what = t("The e-mail was sent to {to}, but the record could not be written",
-                 to=", ".join(recipients)) if send is not None else \
-            t("The record could not be written")
-        raise ActionError(f"{what} ({exc.__class__.__name__}: {exc}). " + t(
-            "Add these lines to the ledger by hand:") + "\n" + text, 503,
-            sent=send is not None) from None
+        result = dispatcher.deliver(records, record_path,
+                                    book_records(job.settlement.book.reminders),
+                                    send=deliver, who=name)
+    except SentNotRecorded as exc:
+        raise ActionError(t("The e-mail was sent, but the record could not be written: "
+                            "{message}", message=str(exc)), 503, sent=True) from None
+    except WriteError as exc:
+        raise ActionError(t("Nothing was sent or recorded: {message}", message=str(exc)),
+                          503) from None
+    if result.skipped:
+        raise ActionError(t("Already recorded for {name} by another sender ({reason}). "
+                            "Nothing was sent or recorded again.", name=name,
+                            reason=result.skipped), 409)
+    recipients = result.recipients
     invoices = ", ".join(numbers)
     if send is not None:
         message_text = t("Sent to {to} and recorded in {file}: {invoices}.",
@@ -399,7 +378,8 @@ def act(job: ReminderJob, key: str, channel: str, insert: Callable[[list[Any]], 
                          invoices=invoices)
     return {"ok": True, "message": message_text, "customer": key, "channel": channel,
             "level": reminder.level.number, "recipients": recipients,
-            "records": format_entries(records).splitlines(), "file": record_file}
+            "records": result.text.splitlines(), "file": record_file,
+            "recovered": result.recovered}
 
 
 def smtp_sender(job: ReminderJob) -> Callable[[EmailMessage], Sequence[str]]:

@@ -680,5 +680,5 @@ def test_an_internal_failure_is_a_message_not_a_500(app, client, monkeypatch):
     body = page(client)
     assert "This page could not be built: RuntimeError: boom" in text_of(body)
     response = client.get(f"{BASE}aging")
-    assert response.status_code == 200
+    assert response.status_code == 500  # a JSON message, never Fava's HTML page nor a 200
     assert response.get_json() == {"error": "internal error (RuntimeError: boom)"}

@@ -471,3 +471,94 @@ def test_account_filter_narrows_the_worklist(fava):
     assert list(table(body, "ar-reminders-table")) == [ZINC]
     assert "ar-skipped-table" not in body and "ar-upcoming-table" not in body
     assert "Customers narrowed by the account filter “Assets:Receivable:R”." in text_of(body)
+
+
+# -- one workflow, whoever sends ---------------------------------------------------------------
+
+
+def _blocked_on(path: Path) -> int:
+    """How many processes or threads wait for the flock of `path` (from /proc/locks)."""
+    inode = f":{path.stat().st_ino} "
+    with open("/proc/locks", encoding="utf-8") as handle:
+        return sum(1 for line in handle if "->" in line and inode in line)
+
+
+def test_fava_and_the_command_line_sending_at_once_send_once(tmp_path, smtp_server):  # noqa: F811
+    import fcntl
+    import os
+    import subprocess
+    import sys
+
+    fava = Fava(tmp_path, smtp_port=smtp_server.port)
+    main = tmp_path / "main.beancount"
+    root = Path(__file__).resolve().parent.parent
+    holder = os.open(main, os.O_RDONLY)
+    fcntl.flock(holder, fcntl.LOCK_EX)  # both senders queue behind the ledger's lock
+    try:
+        cli = subprocess.Popen(
+            [sys.executable, "-m", "beancount_ar.cli", "remind", str(main), "--as-of",
+             "2026-11-23", "--send", "--record", str(tmp_path / "reminders.beancount")],
+            env={**os.environ, "PYTHONPATH": str(root)}, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True)
+        answers: list = []
+        click = threading.Thread(target=lambda: answers.append(fava.post("reminder_send", ZINC)))
+        click.start()
+        for _ in range(1200):  # until both wait for the lock (or the command line is done)
+            if _blocked_on(main) >= 2 or cli.poll() is not None:
+                break
+            threading.Event().wait(0.05)
+    finally:
+        os.close(holder)
+    click.join(120)
+    out, err = cli.communicate(timeout=120)
+    assert cli.returncode in (0, 1), err  # 1: SCI Bellevue has no e-mail address
+    zinc = [r for r in smtp_server.received if r.rcpt_tos[0] == "lezinc.gerance@example.fr"]
+    assert len(zinc) == 1
+    both = fava.records() + fava.records("reminders.beancount")
+    assert sorted(r for r in both if '" 3 "email"' in r) == ZINC_RECORDS
+    [answer] = answers
+    assert answer.status_code in (200, 409)
+    if answer.status_code == 409:
+        assert "Nothing was sent or recorded again." in answer.get_json()["error"]
+
+
+def test_fava_finishes_what_a_killed_command_line_run_left(tmp_path, smtp_server):  # noqa: F811
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    fava = Fava(tmp_path, smtp_port=smtp_server.port)
+    root = Path(__file__).resolve().parent.parent
+    killed = subprocess.run(
+        [sys.executable, "-m", "beancount_ar.cli", "remind", str(tmp_path / "main.beancount"),
+         "--as-of", "2026-11-23", "--send", "--record", str(tmp_path / "reminders.beancount")],
+        env={**os.environ, "PYTHONPATH": str(root), "BEAN_AR_FAULT": "sent"},
+        capture_output=True, text=True, timeout=300)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    [first] = smtp_server.received  # the most urgent letter left, then the run was killed
+    assert first.rcpt_tos == ["lezinc.gerance@example.fr"]
+    assert fava.records("reminders.beancount") == []
+    assert (tmp_path / ".main.beancount.ar-sending").exists()
+
+    again = fava.post("reminder_send", ZINC)  # Fava finishes the run first: nothing twice
+    assert again.status_code == 409, again.get_data(as_text=True)
+    assert "Nothing was sent or recorded again." in again.get_json()["error"]
+    assert len(smtp_server.received) == 1
+    assert fava.records("reminders.beancount") == ZINC_RECORDS
+    assert not (tmp_path / ".main.beancount.ar-sending").exists()
+
+
+def test_a_record_file_that_cannot_be_written_stops_the_send_before_the_mail(
+        tmp_path, smtp_server):  # noqa: F811
+    def edit(folder: Path) -> None:
+        with (folder / "main.beancount").open("a", encoding="utf-8") as handle:
+            handle.write('\n2025-01-01 custom "fava-option" "default-file" '
+                         '"missing/reminders.beancount"\n')
+
+    fava = Fava(tmp_path, smtp_port=smtp_server.port, edit=edit)
+    response = fava.post("reminder_send", ZINC)
+    assert response.status_code == 503
+    assert response.get_json()["error"].startswith("Nothing was sent or recorded: ")
+    assert smtp_server.received == []
+    assert not (tmp_path / ".main.beancount.ar-sending").exists()

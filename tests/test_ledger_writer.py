@@ -124,3 +124,58 @@ def test_concurrent_writers_lose_nothing(tmp_path):
     assert sorted(lines[1:]) == sorted(f"; writer {w} line {n}"
                                        for w in range(6) for n in range(25))
     assert [p.name for p in tmp_path.iterdir()] == ["records.beancount"]  # no temp file left
+
+
+def _appender(path: str, count: int) -> None:
+    for number in range(count):
+        append_text(path, f"; python line {number}\n")
+
+
+def test_lines_other_writers_append_meanwhile_are_never_lost(tmp_path):
+    """A `flock(1)` appender, a plain unlocked `>>` appender and append_text at once."""
+    import shutil
+    import subprocess
+
+    if shutil.which("flock") is None:
+        pytest.skip("needs flock(1)")
+    path = tmp_path / "records.beancount"
+    path.write_text("; start\n", encoding="utf-8")
+    count = 300
+    script = ('for i in $(seq 0 {last}); do {lock} sh -c \'echo "; {name} line $1" >> "$0"\' '
+              '"$1" "$i"; done')
+    locked = subprocess.Popen(["sh", "-c", script.format(last=count - 1, lock='flock "$1"',
+                                                         name="flock"), "sh", str(path)])
+    plain = subprocess.Popen(["sh", "-c", script.format(last=count - 1, lock="", name="plain"),
+                              "sh", str(path)])
+    context = multiprocessing.get_context("spawn")
+    writer = context.Process(target=_appender, args=(str(path), count))
+    writer.start()
+    writer.join(300)
+    assert locked.wait(300) == 0 and plain.wait(300) == 0 and writer.exitcode == 0
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line]
+    expected = ["; start"] + [f"; {name} line {n}" for name in ("flock", "plain", "python")
+                              for n in range(count)]
+    assert sorted(lines) == sorted(expected)
+    assert [p.name for p in tmp_path.iterdir()] == ["records.beancount"]
+
+
+def test_a_symlinked_record_file_stays_a_link_and_its_target_gets_the_lines(tmp_path):
+    target = tmp_path / "books" / "reminders.beancount"
+    target.parent.mkdir()
+    target.write_text("; kept\n", encoding="utf-8")
+    link = tmp_path / "reminders.beancount"
+    link.symlink_to(target)
+    append_text(str(link), '2026-11-23 custom "ar-reminder" "F-1" 1 "email"\n')
+    assert link.is_symlink()
+    assert target.read_text(encoding="utf-8") == (
+        '; kept\n\n2026-11-23 custom "ar-reminder" "F-1" 1 "email"\n')
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["books", "reminders.beancount"]
+
+
+def test_a_last_line_cut_short_never_swallows_the_next_record(tmp_path):
+    path = tmp_path / "records.beancount"
+    path.write_bytes(b'2026-11-22 custom "ar-reminder" "F-1" 1 "email"\n2026-11-22 custom "ar-')
+    append_text(str(path), '2026-11-23 custom "ar-reminder" "F-2" 1 "email"\n')
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[-1] == '2026-11-23 custom "ar-reminder" "F-2" 1 "email"'
+    assert lines[1] == '2026-11-22 custom "ar-'

@@ -17,6 +17,7 @@ from typing import Any
 
 from beancount_ar.core.allocation import Settlement
 from beancount_ar.core.customers import CustomerError, find_customers
+from beancount_ar.core.limits import EARLIEST, LATEST
 
 
 class CliError(Exception):
@@ -44,13 +45,19 @@ def load_ledger(path: str, ignore_errors: bool = False) -> tuple[list, dict]:
     return entries, options_map
 
 
-def parse_date(text: str | None) -> datetime.date:
+def parse_date(text: str | None, option: str = "--as-of") -> datetime.date:
+    """The date an option gives (today when None); CliError naming the option when it is not a
+    date, or one beyond the range beancount-ar computes with (`beancount_ar.core.limits`)."""
     if text is None:
         return datetime.date.today()
     try:
-        return datetime.date.fromisoformat(text)
+        day = datetime.date.fromisoformat(text)
     except ValueError:
-        raise CliError(f"--as-of {text!r}: expected a date such as 2026-11-23") from None
+        raise CliError(f"{option} {text!r}: expected a date such as 2026-11-23") from None
+    if not EARLIEST <= day <= LATEST:
+        raise CliError(f"{option} {text}: out of range; give a date from {EARLIEST} to "
+                       f"{LATEST}")
+    return day
 
 
 def customers_named(settlement: Settlement, wanted: str) -> tuple[str, ...]:
@@ -59,6 +66,49 @@ def customers_named(settlement: Settlement, wanted: str) -> tuple[str, ...]:
         return find_customers(settlement.book, wanted)
     except CustomerError as exc:
         raise CliError(f"--customer: {exc}") from None
+
+
+# -- output files ----------------------------------------------------------------------------
+
+
+def _ledger_files(ledger: str, options_map: dict | None) -> list[str]:
+    files = [ledger, *((options_map or {}).get("include") or ())]
+    return list(dict.fromkeys(os.path.realpath(f) for f in files))
+
+
+def check_output(path: str, option: str, ledger: str, options_map: dict | None = None,
+                 force: bool = False) -> None:
+    """CliError when writing `path` (given as `option`) could destroy input: a file of the
+    ledger (its main file, an included file - known once `options_map` is loaded), a
+    ``.beancount`` file in the folder of one, or, without `force`, any file that exists."""
+    real = os.path.realpath(path)
+    files = _ledger_files(ledger, options_map)
+    if real in files:
+        raise CliError(f"{option} {path}: is a file of the ledger; writing there would destroy "
+                       "it - give another file name")
+    folders = {os.path.dirname(f) for f in files}
+    if real.lower().endswith(".beancount") and os.path.dirname(real) in folders:
+        raise CliError(f"{option} {path}: a .beancount file beside the ledger's files is not "
+                       "an output; give another file name")
+    if os.path.lexists(path) and not os.path.isdir(path) and not force:
+        raise CliError(f"{option} {path}: the file exists; give another name, or --force to "
+                       "overwrite it")
+
+
+def write_output(path: str, content: bytes, option: str, ledger: str,
+                 options_map: dict | None = None, force: bool = False) -> str:
+    """Write an output file after `check_output`; without `force` it is created only if it does
+    not exist at that very moment (no race with another program creating it)."""
+    check_output(path, option, ledger, options_map, force)
+    try:
+        with open(path, "wb" if force else "xb") as handle:
+            handle.write(content)
+    except FileExistsError:
+        raise CliError(f"{option} {path}: the file exists; give another name, or --force to "
+                       "overwrite it") from None
+    except OSError as exc:
+        raise CliError(f"{option} {path}: cannot write it ({exc.strerror or exc})") from None
+    return path
 
 
 # -- formatting ------------------------------------------------------------------------------

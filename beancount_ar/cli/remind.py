@@ -7,9 +7,10 @@
 The policy (`beancount_ar.core.reminders.worklist`) decides who gets which letter; this command
 only shows, writes, sends and records them. Without ``--send`` nothing is sent and nothing is
 written to the ledger. With ``--send`` each letter is e-mailed (the company's ``email`` is the
-sender; the server comes from the ``custom "ar-reminders"`` directive, or ``--smtp HOST:PORT``),
-and right after each message the server accepts, its records are appended to the ``--record``
-file, which the ledger must include:
+sender; the server comes from the ``custom "ar-reminders"`` directive, or ``--smtp HOST:PORT``)
+and recorded in the ``--record`` file, which the ledger must include, exactly once through
+`beancount_ar.dispatch` (claimed under the ledger's lock, so a second run or Fava sending at the
+same moment skips it; a run killed half-way is finished by the next one):
 
     ; main.beancount
     include "reminders.beancount"
@@ -28,15 +29,16 @@ import argparse
 import dataclasses
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from email.message import EmailMessage
 from typing import Any
 
-from beancount_ar.cli.common import CliError, load_ledger, parse_date
+from beancount_ar.cli.common import CliError, load_ledger, parse_date, write_output
 from beancount_ar.core.customers import customer_email
 from beancount_ar.core.reminders import Reminder
-from beancount_ar.ledger_writer import WriteError, append_entries, record_directives
+from beancount_ar.dispatch import Dispatcher, book_records
+from beancount_ar.ledger_writer import WriteError, record_directives
 from beancount_ar.mail import MailError, SmtpSession, message_bytes, one_line, smtp_password
 from beancount_ar.render.documents import DocumentError
 from beancount_ar.render.letters import (
@@ -136,18 +138,9 @@ def _report(job: ReminderJob, outcomes: Sequence[_Outcome], header: str) -> str:
     return "\n".join(out)
 
 
-def _write(folder: str, name: str, content: bytes) -> str:
-    path = os.path.join(folder, name)
-    try:
-        with open(path, "wb") as handle:
-            handle.write(content)
-    except OSError as exc:
-        raise CliError(f"--out {folder}: cannot write {name} ({exc.strerror or exc})") from None
-    return path
-
-
 def _prepare(job: ReminderJob, reminders: Sequence[Reminder], out_dir: str | None,
-             need_pdf: bool, warnings: list[str]) -> list[_Outcome]:
+             need_pdf: bool, warnings: list[str],
+             write: Callable[[str, bytes], str] | None = None) -> list[_Outcome]:
     outcomes = []
     book = job.settlement.book
     for reminder in reminders:
@@ -162,12 +155,14 @@ def _prepare(job: ReminderJob, reminders: Sequence[Reminder], out_dir: str | Non
         try:
             pdf = letter_pdf(job, reminder, warnings=warnings) if need_pdf or out_dir else None
             if out_dir and pdf is not None:
-                outcome.files.append(_write(out_dir, letter_filename(job, reminder), pdf))
+                outcome.files.append(write(os.path.join(out_dir, letter_filename(job, reminder)),
+                                           pdf))
             if pdf is not None and outcome.problem is None:
                 outcome.message = email_message(job, reminder, pdf=pdf, warnings=warnings)
                 if out_dir:
-                    outcome.files.append(_write(out_dir, letter_filename(job, reminder, "eml"),
-                                                message_bytes(outcome.message)))
+                    outcome.files.append(write(
+                        os.path.join(out_dir, letter_filename(job, reminder, "eml")),
+                        message_bytes(outcome.message)))
         except (DocumentError, MailError) as exc:
             raise CliError(str(exc)) from None
         outcomes.append(outcome)
@@ -175,8 +170,9 @@ def _prepare(job: ReminderJob, reminders: Sequence[Reminder], out_dir: str | Non
 
 
 def _send(job: ReminderJob, outcomes: Sequence[_Outcome], args: argparse.Namespace,
-          record: str) -> list[_Outcome]:
-    """Send the messages and record each one the server took; the outcomes that failed."""
+          record: str, dispatcher: Dispatcher, notes: list[str]) -> list[_Outcome]:
+    """Send each message and record it, exactly once (`beancount_ar.dispatch`); the outcomes
+    that failed. A letter another sender recorded meanwhile is skipped, not a failure."""
     settings = job.settings.smtp
     if args.smtp:
         host, port = parse_smtp(args.smtp)
@@ -191,25 +187,24 @@ def _send(job: ReminderJob, outcomes: Sequence[_Outcome], args: argparse.Namespa
             sendable.append((outcome, outcome.message))
     if not sendable:
         return failed
+    loaded = book_records(job.settlement.book.reminders)
     try:
         with SmtpSession(settings, smtp_password(settings)) as session:
             for outcome, message in sendable:
+                directives = record_directives(outcome.reminder, job.as_of, CHANNEL)
                 try:
-                    session.send(message)
+                    done = dispatcher.deliver(
+                        directives, record, loaded, who=outcome.name,
+                        send=lambda message=message: session.send(message))
                 except MailError as exc:
                     outcome.status = f"NOT SENT: {exc}"
                     failed.append(outcome)
                     continue
-                directives = record_directives(outcome.reminder, job.as_of, CHANNEL)
-                try:
-                    append_entries(record, directives)
-                except WriteError as exc:
-                    lines = " / ".join(f'{d.date} custom "ar-reminder" "{d.values[0].value}" '
-                                       f'{d.values[1].value} "{CHANNEL}"' for d in directives)
-                    raise CliError(f"the reminder to {outcome.name} was SENT but could not be "
-                                   f"recorded ({exc}); add to {args.record} by hand: {lines} - "
-                                   "and check the file before the next run") from None
-                outcome.status = f"sent, recorded in {args.record}"
+                notes.extend(done.recovered)
+                if done.skipped:
+                    outcome.status = f"not sent: {done.skipped}"
+                else:
+                    outcome.status = f"sent, recorded in {args.record}"
     except (MailError, WriteError) as exc:
         raise CliError(str(exc)) from None
     return failed
@@ -248,22 +243,39 @@ def cmd_remind(args: argparse.Namespace) -> str:
             raise CliError(f"--record {args.record}: cannot create it "
                            f"({exc.strerror or exc})") from None
     try:
-        entries, options_map = load_ledger(args.ledger)
+        entries, options_map = load_ledger(args.ledger, args.ignore_errors)
         if record is not None and not _included(record, options_map):
             raise CliError(f"--record {args.record}: the ledger does not include this file, so "
                            "the next run would not see the records and would send the same "
                            f"reminders again; add include \"{os.path.basename(record)}\" (its "
                            f"path relative to {args.ledger}) to the ledger")
         keep = bool(args.send)
+        notes: list[str] = []
+        dispatcher = Dispatcher(args.ledger, options_map.get("include") or ())
+        if args.send:
+            try:
+                dispatcher.check(record or "")
+                notes = dispatcher.recover()  # an interrupted run's send, finished first
+            except WriteError as exc:
+                raise CliError(f"nothing was sent: {exc}") from None
+            if notes:  # the records it wrote change today's worklist
+                entries, options_map = load_ledger(args.ledger, args.ignore_errors)
+        elif os.path.exists(dispatcher.journal):
+            notes.append(f"an interrupted run left {dispatcher.journal}: the next run with "
+                         "--send finishes it (records what it sent) before anything else")
         try:
             job = prepare_reminders(entries, options_map, as_of)
         except DocumentError as exc:
             raise CliError(str(exc)) from None
         warnings: list[str] = []
-        outcomes = _prepare(job, job.worklist.reminders, out_dir, args.send, warnings)
+
+        def write(path: str, content: bytes) -> str:
+            return write_output(path, content, "--out", args.ledger, options_map, args.force)
+
+        outcomes = _prepare(job, job.worklist.reminders, out_dir, args.send, warnings, write)
         if args.send:
             header = f"Reminders as of {as_of}: sending"
-            failed = _send(job, outcomes, args, record or "")
+            failed = _send(job, outcomes, args, record or "", dispatcher, notes)
         else:
             header = f"Reminders as of {as_of} – dry run: nothing is sent (--send sends them)"
             failed = []
@@ -271,6 +283,9 @@ def cmd_remind(args: argparse.Namespace) -> str:
                 outcome.status = ("would send" if outcome.problem is None
                                   else f"cannot be e-mailed: {outcome.problem}")
         report = _report(job, outcomes, header)
+        if notes:
+            report += "\n\nInterrupted sends:\n" + "\n".join(f"  {one_line(n, 400)}"
+                                                             for n in notes)
         if warnings:
             report += "\n\nWarnings:\n" + "\n".join(f"  {one_line(w, 300)}"
                                                     for w in dict.fromkeys(warnings))
@@ -306,6 +321,11 @@ def register(commands: Any) -> None:
                           "includes (created if missing)")
     sub.add_argument("--out", metavar="DIR",
                      help="also write each letter to DIR as PDF and .eml")
+    sub.add_argument("--ignore-errors", action="store_true",
+                     help="go on even if the ledger has errors (bean-check lists them)")
+    sub.add_argument("--force", action="store_true",
+                     help="with --out: overwrite letters that exist (never a file of the "
+                          "ledger)")
     sub.set_defaults(run=cmd_remind)
 
 

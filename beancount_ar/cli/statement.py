@@ -21,7 +21,13 @@ import os
 import sys
 from typing import Any
 
-from beancount_ar.cli.common import CliError, load_ledger
+from beancount_ar.cli.common import (
+    CliError,
+    check_output,
+    load_ledger,
+    parse_date,
+    write_output,
+)
 from beancount_ar.core.statements import ACTIVITY, OPEN_ITEMS, TYPES
 
 
@@ -52,18 +58,15 @@ def register(commands: Any) -> None:
                      help="default: the customer's language: metadata, else the company's")
     sub.add_argument("-o", "--output", required=True, metavar="FILE",
                      help="file to write (with --all: a directory, or a .zip file)")
+    sub.add_argument("--force", action="store_true",
+                     help="overwrite output files that exist (never a file of the ledger)")
     sub.add_argument("--ignore-errors", action="store_true",
                      help="write statements even if the ledger has errors")
     sub.set_defaults(run=cmd_statement)
 
 
 def _date(text: str | None, option: str) -> datetime.date | None:
-    if text is None:
-        return None
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise CliError(f"{option} {text!r}: expected a date such as 2026-11-23") from None
+    return None if text is None else parse_date(text, option)
 
 
 def _format(args: argparse.Namespace, zipped: bool) -> str:
@@ -98,14 +101,6 @@ def _check_dir(path: str) -> None:
         raise CliError(f"-o {path}: cannot write there (permission denied)")
 
 
-def _write(path: str, content: bytes) -> None:
-    try:
-        with open(path, "wb") as handle:
-            handle.write(content)
-    except OSError as exc:
-        raise CliError(f"{path}: cannot write ({exc.strerror or exc})") from None
-
-
 def cmd_statement(args: argparse.Namespace) -> str:
     """Run ``bean-ar statement``; returns what to print, CliError for bad input."""
     from beancount_ar.render import documents  # imported late: keeps `bean-ar --help` fast
@@ -123,7 +118,12 @@ def cmd_statement(args: argparse.Namespace) -> str:
         _check_dir(args.output)
     else:
         _check_file(args.output)
+        check_output(args.output, "-o", args.ledger, force=args.force)
     entries, options_map = load_ledger(args.ledger, args.ignore_errors)
+
+    def _write(path: str, content: bytes) -> None:
+        write_output(path, content, "-o", args.ledger, options_map, args.force)
+
     warnings: list[str] = []
     common = dict(kind=args.kind, start=start, end=end, language=args.language,
                   warnings=warnings)

@@ -46,6 +46,7 @@ from beancount.core.amount import Amount
 
 from beancount_ar.core.config import ArConfig
 from beancount_ar.core.errors import ARError
+from beancount_ar.core.limits import date_problem, transaction_problem, value_problem
 from beancount_ar.core.model import (
     CREDIT_NOTE,
     DEBIT,
@@ -66,6 +67,7 @@ from beancount_ar.core.model import (
 )
 from beancount_ar.core.money import ZERO, quantum
 from beancount_ar.core.recognition import METADATA, Recogniser
+from beancount_ar.core.sending import reminder_values
 from beancount_ar.core.terms import (
     FRENCH_SECTORS,
     Terms,
@@ -144,7 +146,7 @@ DIRECTIVES = (DISPUTE, DISPUTE_RESOLVED, PLAN, REMINDER)
 
 
 def _values(entry: data.Custom) -> list[Any]:
-    return [v.value for v in entry.values]
+    return [v.value for v in entry.values or ()]
 
 
 class _DirectiveReader:
@@ -158,15 +160,22 @@ class _DirectiveReader:
         raise NotImplementedError
 
     def directives(self) -> tuple[dict, tuple, tuple]:
+        """Read every ``ar-...`` directive; each bad one is one error at its line, skipped."""
         disputes: dict[str, list[Dispute]] = {}
         plans: list[PaymentPlan] = []
         reminders: list[ReminderRecord] = []
         for entry in self.customs:
             values = _values(entry)
+            problem = date_problem(entry.date) or next(
+                (p for p in map(value_problem, values) if p), None)
+            if problem:
+                self.error(entry, f"{entry.type}: {problem}")
+                continue
             number = str(values[0]).strip() if values and isinstance(values[0], str) else None
             if entry.type in (DISPUTE, DISPUTE_RESOLVED, REMINDER) and number not in self.invoices:
-                self.error(entry, f'{entry.type}: {values[0] if values else "nothing"} is not an '
-                                  f'invoice number; write custom "{entry.type}" "F-2026-014" ...')
+                what = str(values[0])[:80] if values else "nothing"
+                self.error(entry, f'{entry.type}: {what} is not an invoice number; write custom '
+                                  f'"{entry.type}" "F-2026-014" ...')
                 continue
             if entry.type == DISPUTE:
                 reason = " ".join(str(v) for v in values[1:]) or ""
@@ -188,15 +197,13 @@ class _DirectiveReader:
                     number, open_[0].opened, open_[0].reason, entry.date,
                     " ".join(str(v) for v in values[1:]) or None, open_[0].entry)
             elif entry.type == REMINDER:
-                level = values[1] if len(values) > 1 else None
-                if not isinstance(level, Decimal) or level != int(level) or level < 0:
-                    self.error(entry, f'{number}: ar-reminder needs a level number: custom '
-                                      f'"ar-reminder" "{number}" 1 "email"')
+                key, problem = reminder_values(entry.date, values)
+                if key is None:
+                    self.error(entry, problem or "")
                     continue
-                channel = str(values[2]) if len(values) > 2 else "letter"
-                reminders.append(ReminderRecord(entry.date, number,
-                                                self.invoices[number].customer, int(level),
-                                                channel, entry))
+                reminders.append(ReminderRecord(entry.date, key.invoice,
+                                                self.invoices[key.invoice].customer, key.level,
+                                                key.channel, entry))
             else:
                 plan = self.plan(entry, values)
                 if plan is not None:
@@ -214,7 +221,8 @@ class _DirectiveReader:
         elif isinstance(target, str) and target in self.customers:
             customer, currency, invoices = target, None, ()
         else:
-            self.error(entry, f"ar-plan: {target!r} is neither an invoice nor a customer; {usage}")
+            what = (repr(target) if values else "nothing")[:80]
+            self.error(entry, f"ar-plan: {what} is neither an invoice nor a customer; {usage}")
             return None
         rest = values[1:]
         instalments: list[PlanInstalment] = []
@@ -223,9 +231,9 @@ class _DirectiveReader:
             return None
         for due, amount in zip(rest[::2], rest[1::2], strict=True):
             if not isinstance(due, datetime.date) or not isinstance(amount, Amount) or (
-                    amount.number <= 0):
-                self.error(entry, f"ar-plan: {due!r} {amount!r} is not a date and a positive "
-                                  f"amount; {usage}")
+                    not isinstance(amount.number, Decimal) or amount.number <= 0):
+                self.error(entry, f"ar-plan: {str(due)[:40]} {str(amount)[:40]} is not a date "
+                                  f"and a positive amount; {usage}")
                 return None
             if currency is None:
                 currency = amount.currency
@@ -703,6 +711,11 @@ def read_book(entries: Iterable[Any], config: ArConfig) -> tuple[Book, list[AREr
     reader = _Reader(config)
     for entry in entries:
         if isinstance(entry, data.Transaction):
+            problem = transaction_problem(entry)
+            if problem is not None:  # beyond what can be computed: one error, left out
+                if any(reader.receivable(p.account) is not None for p in entry.postings):
+                    reader.error(entry, problem)
+                continue
             reader.transaction(entry)
         elif isinstance(entry, data.Open):
             reader.open(entry)

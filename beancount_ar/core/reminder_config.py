@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -58,6 +59,7 @@ from beancount.core import data
 
 from beancount_ar.core.config import Checker, read_directive_settings
 from beancount_ar.core.errors import ConfigError
+from beancount_ar.core.limits import MAX_DAYS
 from beancount_ar.core.reminders import (
     COURTESY,
     DEFAULT_LEVELS,
@@ -140,8 +142,13 @@ def _int_in(low: int | None, high: int | None, example: int) -> Checker:
     def check(value: Any) -> str | None:
         if not _is_int(value) or (low is not None and value < low) or (
                 high is not None and value > high):
-            bounds = (f"from {low} to {high}" if low is not None and high is not None
-                      else f"at least {low}" if low is not None else f"at most {high}")
+            if _is_int(value) and low is not None and value < low:
+                bounds = f"at least {low}"
+            elif _is_int(value) and high is not None and value > high:
+                bounds = f"at most {high}"
+            else:
+                bounds = (f"from {low} to {high}" if low is not None and high is not None
+                          else f"at least {low}" if low is not None else f"at most {high}")
             return f"{value!r} is not a whole number of days {bounds} (e.g. {example})"
         return None
     return check
@@ -149,7 +156,8 @@ def _int_in(low: int | None, high: int | None, example: int) -> Checker:
 
 def _number_in(low: int, high: int | None) -> Checker:
     def check(value: Any) -> str | None:
-        if not _is_number(value) or value < low or (high is not None and value > high):
+        if not _is_number(value) or not math.isfinite(value) or value < low or (
+                high is not None and value > high):
             bounds = f"from {low} to {high}" if high is not None else f"at least {low}"
             return f"{value!r} is not a number {bounds}"
         return None
@@ -207,21 +215,21 @@ def _no_password(value: Any) -> str | None:  # never echo the value: it is a pas
 
 
 CHECKS: dict[str, Checker] = {
-    "courtesy_days": _int_in(None, -1, -5),
-    "friendly_days": _int_in(1, None, 7),
-    "firm_days": _int_in(1, None, 15),
-    "final_days": _int_in(1, None, 45),
-    "late_friendly_days": _int_in(1, None, 3),
-    "late_firm_days": _int_in(1, None, 10),
-    "late_final_days": _int_in(1, None, 30),
+    "courtesy_days": _int_in(-MAX_DAYS, -1, -5),
+    "friendly_days": _int_in(1, MAX_DAYS, 7),
+    "firm_days": _int_in(1, MAX_DAYS, 15),
+    "final_days": _int_in(1, MAX_DAYS, 45),
+    "late_friendly_days": _int_in(1, MAX_DAYS, 3),
+    "late_firm_days": _int_in(1, MAX_DAYS, 10),
+    "late_final_days": _int_in(1, MAX_DAYS, 30),
     "courtesy": _bool,
-    "min_days_between": _int_in(1, None, 7),
+    "min_days_between": _int_in(1, MAX_DAYS, 7),
     "punctual_share": _number_in(0, 100),
-    "late_days": _number_in(0, None),
-    "min_history": _int_in(1, None, 3),
-    "upcoming_days": _int_in(0, None, 7),
+    "late_days": _number_in(0, MAX_DAYS),
+    "min_history": _int_in(1, 10000, 3),
+    "upcoming_days": _int_in(0, MAX_DAYS, 7),
     "deadline_days": _int_in(1, 60, 8),
-    "indemnity": _number_in(0, None),
+    "indemnity": _number_in(0, 1000000),
     "signatory": _text,
     "reply_to": _emails,
     "bcc": _emails,

@@ -37,6 +37,17 @@ def plugin_source(options_map: dict[str, Any], module: str) -> dict[str, Any]:
     return data.new_metadata(options_map.get("filename") or "<beancount_ar>", 0)
 
 
+def without_empty_customs(entries: list) -> list:
+    """`entries` with our own ``custom "ar-..."`` directives that have no values at all given an
+    empty list of values: Beancount's parser leaves them ``None``, which its own pad plugin (run
+    after ours) cannot iterate. The readers then report each one at its line."""
+    if not any(isinstance(e, data.Custom) and e.values is None and str(e.type).startswith("ar-")
+               for e in entries):
+        return entries
+    return [e._replace(values=[]) if isinstance(e, data.Custom) and e.values is None
+            and str(e.type).startswith("ar-") else e for e in entries]
+
+
 def guarded(module: str, run: Callable[..., tuple[list, list]]) -> Callable[..., tuple[list, list]]:
     """Wrap a plugin function so an internal failure is one error, never a lost load."""
 
@@ -46,6 +57,7 @@ def guarded(module: str, run: Callable[..., tuple[list, list]]) -> Callable[...,
         # plugin several times slower). Nothing here creates reference cycles.
         collecting = gc.isenabled()
         gc.disable()
+        entries = without_empty_customs(entries)
         try:
             return run(entries, options_map, config)
         except Exception as exc:  # noqa: BLE001 - the load must go on
