@@ -824,3 +824,27 @@ def test_a_missing_rate_is_reported_once_for_all_the_items_that_need_it():
     assert len([e for e in generated(entries)]) > 4  # every item is charged up to 2026-12-31
     (message,) = messages(errors)
     assert '2027-01-01 custom "ar-rate" "ECB" <rate in percent>' in message
+
+
+def test_out_of_range_settings_are_errors_at_the_plugin_line_not_a_skipped_plugin(tmp_path):
+    text = """\
+plugin "beancount_ar" "{'default_terms': 'net 30'}"
+plugin "beancount_ar.penalties" "{'account': 'Income:Penalties', 'grace_days': 1000000000, \
+'as_of': '9999-06-01'}"
+2025-01-01 open Assets:Bank
+2025-01-01 open Income:Sales
+2025-01-01 open Income:Penalties
+2025-01-01 open Assets:Receivable:A
+2025-01-10 * "A" "Facture" ^F-1
+  invoice: "F-1"
+  Assets:Receivable:A   100.00 EUR
+  Income:Sales
+"""
+    path = tmp_path / "main.beancount"
+    path.write_text(text, encoding="utf-8")
+    entries, errors, _ = loader.load_file(str(path))
+    messages = [e.message for e in errors]
+    assert not [m for m in messages if "internal error" in m], messages
+    assert any("grace_days: 1000000000 days is more than the 3650 days" in m for m in messages)
+    assert any("as_of: the date 9999-06-01 is out of range" in m for m in messages)
+    assert all(e.source["lineno"] == 2 for e in errors)

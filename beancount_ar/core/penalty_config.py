@@ -29,6 +29,7 @@ from beancount.core.amount import Amount
 
 from beancount_ar.core.config import Checker, read_literal_config
 from beancount_ar.core.errors import ARError
+from beancount_ar.core.limits import MAX_DAYS, date_problem
 from beancount_ar.core.money import ZERO, round_money
 
 ONE_DAY = datetime.timedelta(days=1)
@@ -167,6 +168,8 @@ def _indemnity(value: Any) -> str | None:
 def _grace(value: Any) -> str | None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         return f"{value!r} is not a number of days (a whole number, 0 or more)"
+    if value > MAX_DAYS:
+        return f"{value!r} days is more than the {MAX_DAYS} days (ten years) a grace may last"
     return None
 
 
@@ -175,8 +178,7 @@ def _as_of(value: Any) -> str | None:
         return None
     if isinstance(value, str):
         try:
-            datetime.date.fromisoformat(value)
-            return None
+            return date_problem(datetime.date.fromisoformat(value))
         except ValueError:
             pass
     return f"{value!r} is not a date such as '2026-11-23' (or None for today)"
