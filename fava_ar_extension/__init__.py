@@ -369,8 +369,9 @@ class AccountsReceivable(FavaExtensionBase):
         errors = len(self.ledger.errors)
         if errors:
             notes.append({"level": "warning", "url": links.errors, "link": t("Errors"),
-                          "text": t("The ledger has {count} error(s): see the Errors page.",
-                                    count=errors)})
+                          "text": t.n("The ledger has {count} error: see the Errors page.",
+                                      "The ledger has {count} errors: see the Errors page.",
+                                      errors)})
         if scope.time_error:
             notes.append({"level": "warning", "text": t(
                 "The time filter “{filter}” cannot be read; today is used.",

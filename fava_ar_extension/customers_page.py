@@ -44,11 +44,13 @@ class CustomersPage(PageBase):
         ui, t = self.ui, self.t
         if code == metrics.OVERDUE_DAYS:
             if oldest is None:
-                return t("{days} days past due", days=value)
+                return t.n("{count} day past due", "{count} days past due", value)
             if oldest.kind == PENALTY:
-                return t("a late-payment charge on {invoice} of {date} is {days} days past due",
-                         invoice=oldest.invoice, date=oldest.date.isoformat(), days=value)
-            return t("{item} is {days} days past due", item=oldest.label, days=value)
+                return t.n("a late-payment charge on {invoice} of {date} is {count} day past due",
+                           "a late-payment charge on {invoice} of {date} is {count} days past due",
+                           value, invoice=oldest.invoice, date=oldest.date.isoformat())
+            return t.n("{item} is {count} day past due", "{item} is {count} days past due", value,
+                       item=oldest.label)
         if code == metrics.LIMIT_EXCEEDED:
             return t("credit limit exceeded ({use} %)", use=ui.number(value))
         if code == metrics.LIMIT_HIGH:

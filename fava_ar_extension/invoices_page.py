@@ -139,7 +139,7 @@ class InvoicesPage(PageBase):
             "rows": [self.invoice_view(row) for row in shown],
             "has_discounts": any(row.discount for row in shown),
             "has_penalties": any(row.penalties for row in shown),
-            "count": t("{count} row(s)", count=len(listed)),
+            "count": t.n("{count} row", "{count} rows", len(listed)),
             "total_rows": len(listed),
             "complete": pages == 1,
             "page": page, "pages": pages,

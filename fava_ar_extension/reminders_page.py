@@ -136,8 +136,9 @@ class ReminderView:
             days = line.days_overdue
             when = (t("paid; charges of {amount} open",
                       amount=self.ui.amount(line.penalties, line.item.currency)) if line.paid else
-                    t("{days} days late", days=days) if days > 0 else
-                    t("due today") if days == 0 else t("due in {days} days", days=-days))
+                    t.n("{count} day late", "{count} days late", days) if days > 0 else
+                    t("due today") if days == 0 else
+                    t.n("due in {count} day", "due in {count} days", -days))
             out.append(f"{line.item.label} ({when})")
         return out
 
@@ -159,9 +160,9 @@ class ReminderView:
             "key": key, "name": customer.name, "url": self.pages.customer_url(key),
             "state": state, "level": self.level(reminder), "level_number": reminder.level.number,
             "profile": t(PROFILES.get(reminder.profile.name, reminder.profile.name)),
-            "profile_reason": reminder.profile.reason,
+            "profile_reason": reminder.profile.why.text(t),
             "lines": self.lines(reminder), "amounts": self.amounts(reminder),
-            "reason": reminder.reason,
+            "reason": reminder.why.text(t),
             "last_sent": reminder.last_sent.isoformat() if reminder.last_sent else "",
             "ready_on": reminder.ready_on.isoformat(),
             "recipient": recipient, "no_mail": no_mail,
@@ -236,7 +237,7 @@ class ReminderView:
                          if shown(r.customer)],
             "skipped": [{"name": self.customers[s.customer].name,
                          "url": self.pages.customer_url(s.customer),
-                         "invoice": s.invoice or t("all invoices"), "reason": s.reason}
+                         "invoice": s.invoice or t("all invoices"), "reason": s.why.text(t)}
                         for s in work.skipped if shown(s.customer)],
             "recorded": [r for r in self.recorded_today() if shown(r["key"])],
             "schedule": self.schedule(),

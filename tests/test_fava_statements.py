@@ -9,7 +9,6 @@ read back with pypdf.
 
 from __future__ import annotations
 
-import ast
 import html
 import io
 import re
@@ -18,8 +17,7 @@ import zipfile
 import pypdf
 import pytest
 
-from fava_ar_extension.i18n import FR
-from tests.fava_helpers import ROOT, base, copy_example, make_app
+from tests.fava_helpers import base, copy_example, make_app
 
 ZINC = "Assets:Receivable:RestaurantLeZinc"
 BRIGHTON = "Assets:Receivable:BrightonDesign"
@@ -305,23 +303,3 @@ def test_french(client, url):
     text = text_of(body)
     assert "Relevés de compte Mouvements du 2025-11-24 au 2026-11-23" in text
     assert "Télécharger le PDF" in text and "Clients ayant un solde au 2026-11-23" in text
-
-
-def test_every_new_label_has_a_french_translation():
-    here = ROOT / "fava_ar_extension"
-    sources = [(here / name).read_text(encoding="utf-8")
-               for name in ("statements_page.py", "reminders_page.py")]
-    sources += [(here / "templates" / name).read_text(encoding="utf-8")
-                for name in ("ar_statements.html", "ar_reminders.html")]
-    literal = r"(?:\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*')"
-    used: set[str] = set()
-    for source in sources:
-        for quoted in re.findall(rf"\bt\(\s*((?:{literal}\s*)+)", source):
-            used.add("".join(ast.literal_eval(part) for part in re.findall(literal, quoted)))
-    used.discard("")
-    assert len(used) > 60
-    # translated through a variable: levels, channels, profiles, tabs
-    used |= {"courtesy", "friendly", "firm", "final", "email", "letter", "registered",
-             "Punctual payer", "Regular payer", "Late payer", "Statements", "Reminders"}
-    missing = sorted(message for message in used if message not in FR)
-    assert not missing, missing
