@@ -25,11 +25,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from beancount_ar.core.statements import ACTIVITY, OPEN_ITEMS, TYPES, customers_with_balance
+from beancount_ar.i18n import LANGUAGES
 from beancount_ar.render.documents import DocumentError, render_statements, statements_zip
 from fava_ar_extension.analysis import Analysis
 from fava_ar_extension.pages import PageError, Pages
-
-LANGUAGES = ("fr", "en")
 
 # The preview is the document itself in a sandboxed frame; on screen it is laid out as a sheet.
 SCREEN_STYLE = """<style media="screen">

@@ -29,6 +29,7 @@ from beancount_ar.cli.common import (
     write_output,
 )
 from beancount_ar.core.statements import ACTIVITY, OPEN_ITEMS, TYPES
+from beancount_ar.i18n import LANGUAGES
 
 
 def register(commands: Any) -> None:
@@ -54,7 +55,7 @@ def register(commands: Any) -> None:
                           "(default); open: the items still open at --to")
     sub.add_argument("--format", dest="fmt", choices=("pdf", "html"),
                      help="default: from the output's extension, else pdf")
-    sub.add_argument("--language", choices=("fr", "en"),
+    sub.add_argument("--language", choices=LANGUAGES,
                      help="default: the customer's language: metadata, else the company's")
     sub.add_argument("-o", "--output", required=True, metavar="FILE",
                      help="file to write (with --all: a directory, or a .zip file)")

@@ -77,6 +77,7 @@ from beancount_ar.core.terms import (
     next_business_day,
     parse_terms,
 )
+from beancount_ar.i18n import LANGUAGES
 
 _UNSEEN = object()
 _new = tuple.__new__  # builds a named tuple without its Python-level __new__ (hot paths only)
@@ -314,7 +315,7 @@ class _Reader(_DirectiveReader):
                               f"'15000.00 EUR', not {limit!r}")
             limit = None
         language = _meta_str(meta, "language")
-        if language is not None and language not in ("fr", "en"):
+        if language is not None and language not in LANGUAGES:
             self.error(entry, f"{entry.account}: language {language!r} is not supported; "
                               "use \"fr\" or \"en\"")
             language = None

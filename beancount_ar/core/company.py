@@ -46,9 +46,9 @@ from beancount_ar.core.identifiers import (
     siren_problem,
     vat_problem,
 )
+from beancount_ar.i18n import LANGUAGES
 
 DIRECTIVE = "ar-company"
-LANGUAGES = ("fr", "en")
 _LOGO_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
 
 

@@ -31,6 +31,7 @@ from beancount_ar.core.config import Checker, read_literal_config
 from beancount_ar.core.errors import ARError
 from beancount_ar.core.limits import MAX_DAYS, date_problem
 from beancount_ar.core.money import ZERO, round_money
+from beancount_ar.i18n import LANGUAGES
 
 ONE_DAY = datetime.timedelta(days=1)
 
@@ -231,7 +232,7 @@ PENALTY_CHECKS: dict[str, Checker] = {
     "day_count": _choice("365", 365, "actual"),
     "schedule": _choice(*SCHEDULES),
     "suspend_disputes": _bool,
-    "language": _choice("en", "fr"),
+    "language": _choice(*LANGUAGES),
 }
 
 EXAMPLE = "\"{'regime': 'FR', 'account': 'Income:Penalties'}\""

@@ -17,10 +17,10 @@ PDF. Every problem is a `DocumentError` whose message says what to fix.
 
 from __future__ import annotations
 
+from beancount_ar.i18n import LANGUAGES
 from beancount_ar.render.batches import render_statements, statements_zip
 from beancount_ar.render.environment import (
     FORMATS,
-    LANGUAGES,
     PACKAGE_TEMPLATES,
     TEMPLATE_DIR,
     DocumentError,

@@ -35,7 +35,6 @@ from beancount_ar.core.money import quantum
 
 TEMPLATE_DIR = "ar-templates"
 PACKAGE_TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
-LANGUAGES = ("fr", "en")
 FORMATS = ("pdf", "html")
 MAX_LOGO_BYTES = 2_000_000
 _LOGO_MIME = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",

@@ -68,6 +68,7 @@ from beancount_ar.core.statements import (
     build_statements,
 )
 from beancount_ar.core.subledger import subledger
+from beancount_ar.i18n import LANGUAGES
 from beancount_ar.ledger_writer import record_directives
 from beancount_ar.mail import MailError, address, build_message, one_line
 from beancount_ar.render.documents import (
@@ -286,7 +287,7 @@ def _stated(job: ReminderJob, reminder: Reminder) -> StatedCharges | None:
 def build_letter(job: ReminderJob, reminder: Reminder, language: str | None = None,
                  warnings: list[str] | None = None) -> Letter:
     """The figures of one letter (see `Letter`)."""
-    if language is not None and language not in ("fr", "en"):
+    if language is not None and language not in LANGUAGES:
         raise DocumentError(f"language {language!r}: expected 'fr' or 'en'")
     try:
         statement = build_statements(job.settlement, [reminder.customer], OPEN_ITEMS)[0]

@@ -32,8 +32,8 @@ from beancount_ar.core.statements import (
     remittance_text,
 )
 from beancount_ar.core.subledger import subledger
+from beancount_ar.i18n import LANGUAGES
 from beancount_ar.render.environment import (
-    LANGUAGES,
     DocumentError,
     company_of,
     document_locale,
