@@ -27,6 +27,7 @@ from typing import Any
 
 import jinja2
 from babel.dates import format_date
+from babel.numbers import format_decimal
 
 from beancount_ar.core.book import read_book
 from beancount_ar.core.company import Company
@@ -342,7 +343,8 @@ def _context(job: InvoiceJob, document: InvoiceDocument, language: str | None,
                 warnings.append(f"{document.number}: no payment QR code ({exc})")
     context = {
         "doc": document, "company": company, "logo": logo_uri(company, warnings, job.ledger_dir),
-        "lang": lang, "locale": locale, "L": L, "notes": texts, "num": num,
+        "lang": lang, "locale": locale, "L": L, "notes": texts,
+        "num": lambda value: format_decimal(value.normalize(), locale=locale),
         "qr": qr, "inline_css": inline_css, "charges": charges,
     }
     return context, factur_x_data(document, company, texts)
