@@ -17,10 +17,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from beancount_ar.cli import invoice, remind, reports, statement
+from beancount_ar.cli import einvoice, invoice, remind, reports, statement
 from beancount_ar.cli.common import CliError, load_ledger, parse_date
 
-COMMANDS = (reports, statement, remind, invoice)
+COMMANDS = (reports, statement, remind, invoice, einvoice)
 
 
 def build_parser() -> argparse.ArgumentParser:

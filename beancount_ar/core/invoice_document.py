@@ -712,12 +712,19 @@ def document_problems(book: Any, entries: Sequence[Any], company: Company | None
 
 def load_checks(book: Any, customs: Sequence[Any], legal: str | None) -> list[ARError]:
     """What the invoice plugin reports at load: the ``ar-invoicing`` directives' problems and
-    `document_problems` (nothing at all for a ledger without that directive)."""
+    `document_problems` (nothing at all for a ledger without that directive), and the
+    ``ar-einvoice`` lifecycle directives that cannot be read."""
+    from beancount_ar.core import einvoicing
+
+    errors: list[ARError] = []
+    if any(entry.type == einvoicing.DIRECTIVE for entry in customs):
+        numbers = set(book.invoices) | set(credit_notes(book))
+        errors.extend(einvoicing.read_statuses(customs, numbers)[1])
     if not any(entry.type == DIRECTIVE for entry in customs):
-        return []
+        return errors
     from beancount_ar.core.company import read_company
 
-    _, errors = read_invoicing(customs)
+    errors.extend(read_invoicing(customs)[1])
     company = read_company(customs)[0]
     errors.extend(document_problems(book, customs, company, legal))
     return errors
