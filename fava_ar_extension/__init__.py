@@ -47,6 +47,7 @@ from markupsafe import escape
 from beancount_ar.core.statements import StatementError
 from beancount_ar.mail import MailError
 from beancount_ar.render.documents import DocumentError
+from beancount_ar.render.invoice import invoice_file
 from beancount_ar.render.letters import ReminderJob
 from fava_ar_extension.analysis import Analysis
 from fava_ar_extension.i18n import UI
@@ -442,6 +443,17 @@ class AccountsReceivable(FavaExtensionBase):
     def reminder_eml(self) -> Any:
         """Today's letter to a customer as an e-mail (``.eml``, the PDF attached)."""
         return self._letter("eml")
+
+    def invoice_pdf_url(self, number: str) -> str:
+        """The URL of an invoice's PDF (the templates' PDF links)."""
+        return self.links().endpoint("invoice_pdf", number=number)
+
+    @extension_endpoint("invoice_pdf")
+    def invoice_pdf(self) -> Any:
+        """An invoice or credit note as a Factur-X PDF/A-3 (``?number=F-2025-001``)."""
+        number = flask.request.args.get("number", "")
+        return self._download(lambda pages: invoice_file(
+            self.ledger.all_entries, self.ledger.options, number, "pdf"))
 
     def _action(self, channel: str) -> Any:
         """Send (channel "email") or record (channel "letter") today's letter to the customer

@@ -53,6 +53,7 @@ from beancount_ar.core.model import CREDIT_NOTE, Credit, Customer, Invoice
 from beancount_ar.core.money import ZERO, quantum, round_money
 
 DIRECTIVE = "ar-invoicing"
+SKIPPED = "ar-invoice-skipped"  # a number left out of a sequence, and why
 INVOICE_TYPE = "380"
 CREDIT_NOTE_TYPE = "381"
 DEPOSIT_TYPE = "386"
@@ -280,12 +281,19 @@ def _number(value: Any, what: str) -> Decimal:
 
 
 def buyer_of(customer: Customer, entry_meta: Mapping[str, Any] | None = None) -> Party:
-    meta = customer.meta or {}
+    """The buyer: the customer's ``open`` metadata (``address``, ``siren``, ``vat``,
+    ``country``, ``individual``, ``delivery_address``), each overridden by the transaction's
+    ``buyer_<key>`` (the way to describe a customer of a shared account)."""
+    meta = dict(customer.meta or {})
+    for key, value in (entry_meta or {}).items():
+        if isinstance(key, str) and key.startswith("buyer_"):
+            meta[key[6:]] = value
     country = _text(meta, "country")
     siren = _text(meta, "siren")
     return Party(
-        name=customer.name, address=customer.address, country=country.upper() if country
-        else None, siren=re.sub(r"\s", "", siren) if siren else None,
+        name=customer.name, address=_text(meta, "address") if "address" in meta
+        else customer.address, country=country.upper() if country else None,
+        siren=re.sub(r"\s", "", siren) if siren else None,
         vat=re.sub(r"\s", "", _text(meta, "vat") or "") or None,
         delivery_address=_text(entry_meta, "delivery_address") or _text(meta, "delivery_address"),
         individual=meta.get("individual") is True)
@@ -593,11 +601,13 @@ def buyer_missing(buyer: Party, seller_country: str | None = "FR") -> list[str]:
 _SEQUENCE = re.compile(r"^(.*?)(\d+)$")
 
 
-def numbering_gaps(numbers: Iterable[str]) -> list[tuple[str, str, str]]:
+def numbering_gaps(numbers: Iterable[str], skipped: Iterable[str] = ()
+                   ) -> list[tuple[str, str, str]]:
     """Gaps in each sequence of numbers (same prefix, e.g. "F-2025-"): (prefix, after, before)
-    for every missing run."""
+    for every missing run. `skipped` numbers (``custom "ar-invoice-skipped" "F-2026-067"
+    "why"``) are known gaps, explained in the ledger."""
     sequences: dict[str, list[tuple[int, str]]] = {}
-    for number in numbers:
+    for number in [*numbers, *skipped]:
         match = _SEQUENCE.match(number)
         if match:
             sequences.setdefault(match.group(1), []).append((int(match.group(2)), number))
@@ -665,7 +675,7 @@ def document_problems(book: Any, entries: Sequence[Any], company: Company | None
     errors: list[ARError] = []
     receivable = _receivable_of(book)
     issued: list[str] = []
-    buyers: dict[str, Any] = {}
+    buyers: list[tuple[Any, InvoiceDocument]] = []
     for invoice in book.invoices.values():
         settings = in_force(all_settings, invoice.date)
         if settings is None or not is_document(invoice.entry, settings, receivable):
@@ -674,7 +684,8 @@ def document_problems(book: Any, entries: Sequence[Any], company: Company | None
         document, problems = invoice_document(book, invoice, settings)
         errors.extend(ARError(invoice.entry.meta, f"{invoice.number}: {p}", invoice.entry)
                       for p in problems)
-        buyers.setdefault(invoice.customer, invoice.entry)
+        if document is not None:
+            buyers.append((invoice.entry, document))
     for number, credits in credit_notes(book).items():
         entry = credits[0].entry
         settings = in_force(all_settings, entry.date)
@@ -683,24 +694,39 @@ def document_problems(book: Any, entries: Sequence[Any], company: Company | None
         issued.append(number)
         document, problems = credit_note_document(book, credits, settings)
         errors.extend(ARError(entry.meta, f"{number}: {p}", entry) for p in problems)
-        buyers.setdefault(credits[0].customer, entry)
+        if document is not None:
+            buyers.append((entry, document))
     if legal != "FR":
         return errors
     missing = seller_missing(company)
     if missing:
-        source = company_entry = all_settings[0].entry
+        source = all_settings[0].entry
         errors.append(ARError(source.meta, "invoices issued under French law must state the "
                                            f"seller's {', '.join(missing)}: add them to the "
-                                           "custom \"ar-company\" directive", company_entry))
-    for key, first in buyers.items():
-        customer = book.customers[key]
-        problems = buyer_missing(buyer_of(customer), company.country if company else "FR")
-        if problems:
-            source = customer.meta if customer.meta.get("filename") else first.meta
-            errors.append(ARError(source, f"{customer.name}: its invoices must state the "
-                                          f"buyer's {', '.join(problems)} (French law): add it "
-                                          "to the customer's open directive", first))
-    for prefix, after, before in numbering_gaps(issued):
+                                           "custom \"ar-company\" directive", source))
+    reported: set[str] = set()
+    seller_country = company.country if company else "FR"
+    for entry, document in buyers:
+        customer = document.customer
+        if customer.key in reported:
+            continue
+        problems = buyer_missing(document.buyer, seller_country)
+        if not problems:
+            continue
+        if customer.shared:  # each invoice describes its buyer
+            errors.append(ARError(entry.meta, f"{document.number}: the invoice must state the "
+                                              f"buyer's {', '.join(problems)} (French law): add "
+                                              "buyer_address:, buyer_siren: (or buyer_individual:"
+                                              " TRUE) to the transaction", entry))
+            continue
+        reported.add(customer.key)
+        source = customer.meta if customer.meta.get("filename") else entry.meta
+        errors.append(ARError(source, f"{customer.name}: its invoices must state the buyer's "
+                                      f"{', '.join(problems)} (French law): add it to the "
+                                      "customer's open directive", entry))
+    skipped = [str(e.values[0].value) for e in entries if type(e) is data.Custom
+               and e.type == SKIPPED and e.values and isinstance(e.values[0].value, str)]
+    for prefix, after, before in numbering_gaps(issued, skipped):
         entry = (book.invoices[before].entry if before in book.invoices
                  else credit_notes(book)[before][0].entry)
         errors.append(ARError(entry.meta, f"warning: {before}: numbers are missing in the "

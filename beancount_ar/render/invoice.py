@@ -153,7 +153,8 @@ def num(value: Decimal) -> str:
 
 
 def notes(document: InvoiceDocument, company: Company, charges: LateCharges,
-          L: Mapping[str, Any], locale: str = "fr_FR") -> dict[str, str]:
+          L: Mapping[str, Any], locale: str = "fr_FR", language: str = "fr"
+          ) -> dict[str, str]:
     """The legal texts printed on the page and carried by the XML (BG-1 notes): payment terms,
     early-payment discount, late-payment penalties and indemnity, VAT option, legal form."""
     out: dict[str, str] = {}
@@ -169,7 +170,7 @@ def notes(document: InvoiceDocument, company: Company, charges: LateCharges,
         out["AAB"] = L["no_discount"]
     if charges.rate is not None:
         rate = L["contract_rate"].format(rate=charges.rate)
-    elif charges.rate_text:
+    elif charges.rate_text and language == "fr":  # the company's wording is French
         rate = charges.rate_text
     elif charges.reference:
         rate = L["reference_rate"].format(reference=charges.reference, margin=charges.margin)
@@ -332,7 +333,7 @@ def _context(job: InvoiceJob, document: InvoiceDocument, language: str | None,
     L = invoice_labels(env, lang)
     charges = job.charges(document, company)
     locale = document_locale(lang, company)
-    texts = notes(document, company, charges, L, locale)
+    texts = notes(document, company, charges, L, locale, lang)
     qr = None
     if company.iban and document.currency == "EUR" and not document.is_credit_note:
         try:
@@ -410,3 +411,21 @@ def _pdf_a3(html: str, ledger_dir: str | None, lang: str) -> bytes:
 def invoice_filename(document: InvoiceDocument, fmt: str = "pdf") -> str:
     safe = re.sub(r"[^A-Za-z0-9._-]+", "_", document.number).strip("._") or "invoice"
     return f"{safe}.{fmt}"
+
+
+def invoice_file(entries: Sequence[Any], options_map: Mapping[str, Any], number: str,
+                 fmt: str = "pdf") -> tuple[str, bytes, str]:
+    """One document as (file name, content, MIME type), for a download (Fava)."""
+    if fmt not in FORMATS:
+        raise DocumentError(f"format {fmt!r}: expected one of {', '.join(FORMATS)}")
+    number = (number or "").strip()
+    if not number:
+        raise DocumentError("no invoice number given (?number=F-2025-001)")
+    job = prepare_invoices(entries, options_map)
+    document = job.document(number)
+    if fmt == "pdf":
+        return invoice_filename(document, "pdf"), invoice_pdf(job, document), "application/pdf"
+    if fmt == "xml":
+        return invoice_filename(document, "xml"), invoice_xml(job, document), "application/xml"
+    return (invoice_filename(document, "html"), invoice_html(job, document).encode("utf-8"),
+            "text/html")
