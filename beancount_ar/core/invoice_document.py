@@ -22,7 +22,8 @@ Optional posting metadata refine a line: ``description``, ``quantity``, ``unit``
 ``unit_price``, ``vat_rate`` (needed when the invoice has several rates), ``vat_exemption`` (the
 reason a line bears no VAT, e.g. "Exonération de TVA, article 262 I du CGI"; also on the
 transaction or the customer's ``open``) and ``vat_category`` (``E`` exempt, ``G`` export, ``K``
-intra-EU, ``AE`` reverse charge, ``Z`` zero rate). A credit note (``credit_note:`` metadata) is a
+intra-EU, ``AE`` reverse charge, ``Z`` zero rate; also on the transaction or the customer's
+``open``, for its lines without VAT). A credit note (``credit_note:`` metadata) is a
 document of type 381 naming the invoice it credits; ``invoice_type: "deposit"`` makes a deposit
 invoice (386). The directive's optional keys: ``vat_on_debits`` (True: the French "option pour le
 paiement de la taxe d'après les débits" is printed) and ``unit`` (the default unit code, C62).
@@ -355,7 +356,9 @@ def build_lines(entry: data.Transaction, currency: str, settings: InvoicingSetti
                 raise DocumentProblem(
                     f"{where}: the invoice has VAT at {', '.join(f'{r} %' for r in rates)}: say "
                     f"which applies to this line with vat_rate: metadata on the posting")
-            category = _text(meta, "vat_category")
+            category = _text(meta, "vat_category") or (
+                None if rate else _text(entry.meta, "vat_category")
+                or _text(customer.meta, "vat_category"))
             exemption = _text(meta, "vat_exemption") or exemption_default
             if rate:
                 category = category or STANDARD

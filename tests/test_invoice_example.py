@@ -1,0 +1,102 @@
+"""The example ledger issues its invoices as documents: every one is a valid Factur-X, the Fava
+pages link to each invoice's PDF, and the figures quoted in docs/invoices.md are the ledger's."""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from beancount import loader
+from facturx import xml_check_xsd
+from lxml import etree
+from pypdf import PdfReader
+
+from beancount_ar.render.invoice import invoice_xml, prepare_invoices
+from tests.fava_helpers import EXAMPLE, base, copy_example, make_app
+
+ROOT = Path(__file__).resolve().parent.parent
+RAM = "{urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100}"
+
+
+@pytest.fixture(scope="module")
+def job():
+    entries, errors, options = loader.load_file(str(EXAMPLE / "main.beancount"))
+    assert errors == []
+    return prepare_invoices(entries, options)
+
+
+def test_every_issued_invoice_and_credit_note_is_valid_factur_x(job):
+    from beancount_ar.cli.invoice import _in_period
+
+    numbers = [n for n in job.numbers() if _in_period(job, n, None, None)]
+    assert len(numbers) > 150 and "AV-2025-001" in numbers
+    assert "F-2024-117" not in numbers  # carried forward against Equity:Opening
+    for number in numbers:
+        document = job.document(number)
+        xml = invoice_xml(job, document)
+        assert xml_check_xsd(xml, flavor="factur-x", level="en16931")
+        root = etree.fromstring(xml)
+        grand = root.find(f".//{RAM}GrandTotalAmount").text
+        assert Decimal(grand) == document.total
+        if number in job.book.invoices:
+            assert document.total == job.book.invoices[number].amount
+
+
+def test_several_rates_and_export(job):
+    bellevue = job.document("F-2026-038")
+    assert [(str(t.rate), str(t.base), str(t.amount)) for t in bellevue.taxes] == [
+        ("20", "404.17", "80.83"), ("10", "1000.00", "100.00"), ("5.5", "1000.00", "55.00")]
+    assert bellevue.total == Decimal("2640.00") and bellevue.nature == "mixed"
+    export = job.document("F-2026-071")
+    assert export.currency == "USD" and export.taxes[0].category == "G"
+    assert "262 I" in export.taxes[0].exemption
+
+
+def test_docs_quote_the_ledger(job):
+    text = (ROOT / "docs" / "invoices.md").read_text(encoding="utf-8")
+    assert "bean-ar invoice example-ledger/main.beancount F-2026-038" in text
+    for figure in ("404.17 = 80.83", "1000.00 = 100.00", "1000.00 = 55.00", "2,640.00 EUR"):
+        assert figure in text
+    plain = job.document("F-2025-003")
+    (line,) = plain.lines
+    assert (line.quantity, line.unit_price, line.vat_rate, line.nature) == (
+        1, Decimal("7430"), 20, "services")
+    assert (plain.total_vat, plain.total) == (Decimal("1486.00"), Decimal("8916.00"))
+    assert "7,430.00, VAT\n20 %" in text and "1,486.00; total 8,916.00" in text
+    assert job.document("F-2025-001").nature == "mixed"
+    note = job.document("AV-2025-001")
+    assert note.referenced[0] == "F-2025-026" and note.total == Decimal("2160.00")
+
+
+@pytest.fixture(scope="module")
+def fava(tmp_path_factory):
+    app = make_app(copy_example(tmp_path_factory.mktemp("ledger")))
+    return app.test_client(), base(app)
+
+
+def test_fava_invoices_page_links_each_invoice_pdf(fava):
+    client, url = fava
+    body = client.get(f"{url}?view=invoices&partial=true").get_data(as_text=True)
+    links = [html.unescape(h) for h in re.findall(r'href="([^"]*invoice_pdf[^"]*)"', body)]
+    assert links and any("number=F-2026-038" in link for link in links)
+    link = next(link for link in links if "number=F-2026-038" in link)
+    response = client.get(link)
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.data))
+    assert "factur-x.xml" in reader.attachments
+    assert "2 640,00" in reader.pages[0].extract_text().replace("\u202f", " ")
+
+
+def test_fava_customer_page_links_and_bad_number(fava):
+    client, url = fava
+    body = client.get(f"{url}?view=customer&customer=Assets:Receivable:RestaurantLeZinc"
+                      "&partial=true").get_data(as_text=True)
+    assert "invoice_pdf?number=F-2026-" in html.unescape(body)
+    response = client.get(f"{url}invoice_pdf?number=<b>F-9</b>")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "no invoice or credit note of that number" in page and "<b>F-9" not in page
