@@ -64,6 +64,7 @@ EXEMPT_CATEGORIES = ("E", "G", "K", "AE", "Z", "O")
 DEFAULT_UNIT = "C62"  # UN/ECE recommendation 20: "one" (a unit)
 HUNDRED = Decimal(100)
 PRICE_QUANTUM = Decimal("0.0001")
+ONE = Decimal(1)
 LINE_KEYS = ("description", "quantity", "unit", "unit_price", "vat_rate", "vat_exemption",
              "vat_category")
 
@@ -341,8 +342,17 @@ def build_lines(entry: data.Transaction, currency: str, settings: InvoicingSetti
     exemption_default = _text(entry.meta, "vat_exemption") or _text(customer.meta,
                                                                       "vat_exemption")
     narration = " ".join((entry.narration or "").split())
+    goods = settings.is_goods
     for index, (posting, net) in enumerate(raw, 1):
         meta = posting.meta or {}
+        if len(rates) == 1 and len(meta) <= 2 and not any(k in meta for k in LINE_KEYS):
+            # The common case, a line without metadata on a one-rate invoice: the fast path.
+            lines.append(Line(
+                index, posting.account,
+                narration if len(raw) == 1 else _description(narration, posting.account),
+                ONE if net >= 0 else -ONE, settings.unit, abs(net), net, rates[0], STANDARD, None,
+                GOODS if goods(posting.account) else SERVICES))
+            continue
         where = f"line {index} ({posting.account})"
         try:
             rate_meta = meta.get("vat_rate")
@@ -408,9 +418,7 @@ def build_lines(entry: data.Transaction, currency: str, settings: InvoicingSetti
             problems.append(str(exc))
             continue
         description = _text(meta, "description") or (
-            narration if len(raw) == 1 else
-            f"{narration} - {posting.account.rsplit(':', 1)[-1]}" if narration
-            else posting.account.rsplit(":", 1)[-1])
+            narration if len(raw) == 1 else _description(narration, posting.account))
         lines.append(Line(index, posting.account, description, quantity,
                           _text(meta, "unit") or settings.unit, unit_price, net, rate, category,
                           exemption, GOODS if settings.is_goods(posting.account) else SERVICES))
@@ -418,6 +426,12 @@ def build_lines(entry: data.Transaction, currency: str, settings: InvoicingSetti
         if rate == 0 and vat_booked[rate]:
             problems.append(f"a VAT posting at rate 0 carries {vat_booked[rate]} {currency}")
     return lines, vat_booked, problems
+
+
+def _description(narration: str, account: str) -> str:
+    """A line's default text among several: the narration and the account's last part."""
+    leaf = account.rsplit(":", 1)[-1]
+    return f"{narration} - {leaf}" if narration else leaf
 
 
 def vat_tolerance(currency: str) -> Decimal:
