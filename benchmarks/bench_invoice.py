@@ -7,12 +7,15 @@ Runs on the example ledger (its invoices carry VAT at several rates), loaded onc
 `bean-ar invoice` does after its load. "one PDF" is the median time of `invoice_pdf` for one
 invoice (the HTML page, the XML checked against its XSD, WeasyPrint's PDF/A-3b, the XML
 embedded); the first one, which imports WeasyPrint and parses the stylesheet, is timed apart.
-"batch" is `invoice_pdf` for the first `--batch` documents in date order, in this process.
+"batch" is `invoice_pdfs` for the first `--batch` documents in date order, as `bean-ar invoice
+--all` makes them: the HTML and XML here, the PDFs in `--workers` processes (default: one per
+CPU, at most 4); `--workers 1` renders them all in this process.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -23,7 +26,12 @@ sys.path.insert(0, str(ROOT))
 
 from beancount import loader  # noqa: E402
 
-from beancount_ar.render.invoice import invoice_pdf, invoice_xml, prepare_invoices  # noqa: E402
+from beancount_ar.render.invoice import (  # noqa: E402
+    invoice_pdf,
+    invoice_pdfs,
+    invoice_xml,
+    prepare_invoices,
+)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -32,6 +40,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--batch", type=int, default=100)
     parser.add_argument("--number", default="F-2026-038")
+    parser.add_argument("--workers", type=int, default=None)
     args = parser.parse_args(argv)
 
     start = time.perf_counter()
@@ -60,8 +69,9 @@ def main(argv: list[str] | None = None) -> None:
     numbers = [n for n in job.numbers() if _in_period(job, n, None, None)][:args.batch]
     start = time.perf_counter()
     size = 0
-    for number in numbers:
-        size += len(invoice_pdf(job, job.document(number)))
+    documents = [job.document(number) for number in numbers]
+    for _, content in invoice_pdfs(job, documents, workers=args.workers):
+        size += len(content)
     batch = time.perf_counter() - start
 
     print(f"ledger load (with plugins): {load:.2f} s")
@@ -69,7 +79,9 @@ def main(argv: list[str] | None = None) -> None:
     print(f"one invoice PDF ({args.number}, {len(pdf):,} bytes), median of {args.repeat}: "
           f"{statistics.median(times):.2f} s")
     print(f"its XML alone, median of {args.repeat}: {statistics.median(xml_times) * 1000:.0f} ms")
-    print(f"batch of {len(numbers)} invoice PDFs ({size / 1e6:.1f} MB): {batch:.1f} s "
+    workers = args.workers or min(4, os.cpu_count() or 1)
+    print(f"batch of {len(numbers)} invoice PDFs ({size / 1e6:.1f} MB, {workers} worker(s)): "
+          f"{batch:.1f} s "
           f"({batch / len(numbers):.2f} s each)")
 
 

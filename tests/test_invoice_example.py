@@ -100,3 +100,21 @@ def test_fava_customer_page_links_and_bad_number(fava):
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "no invoice or credit note of that number" in page and "<b>F-9" not in page
+
+
+def test_cli_batch_of_pdfs_in_worker_processes(tmp_path, capsys):
+    from beancount_ar import cli
+
+    out = tmp_path / "q1"
+    assert cli.main(["invoice", str(EXAMPLE / "main.beancount"), "--all", "--from",
+                     "2026-01-01", "--to", "2026-02-28", "-o", str(out)]) == 0
+    files = sorted(out.iterdir())
+    assert len(files) >= 8  # enough for the process pool
+    assert f"wrote {len(files)} documents" in capsys.readouterr().out
+    for path in files:
+        reader = PdfReader(str(path))
+        xml = reader.attachments["factur-x.xml"][0]
+        number = etree.fromstring(xml).find(
+            "{urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100}ExchangedDocument/"
+            f"{RAM}ID").text
+        assert number == path.stem and number in reader.pages[0].extract_text()

@@ -101,14 +101,14 @@ def cmd_invoice(args: argparse.Namespace) -> str:
     written: list[str] = []
     try:
         documents = [job.document(number) for number in numbers]  # all checked before writing
-        for document in documents:
-            if fmt == "pdf":
-                content = render.invoice_pdf(job, document, args.language, warnings)
-            elif fmt == "xml":
-                content = render.invoice_xml(job, document, args.language)
-            else:
-                content = render.invoice_html(job, document, args.language,
-                                              warnings).encode("utf-8")
+        if fmt == "pdf":
+            rendered = render.invoice_pdfs(job, documents, args.language, warnings)
+        elif fmt == "xml":
+            rendered = ((d, render.invoice_xml(job, d, args.language)) for d in documents)
+        else:
+            rendered = ((d, render.invoice_html(job, d, args.language, warnings).encode("utf-8"))
+                        for d in documents)
+        for document, content in rendered:
             if single and args.output and not os.path.isdir(args.output):
                 path = args.output
             else:

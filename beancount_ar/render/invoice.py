@@ -373,25 +373,61 @@ def invoice_xml(job: InvoiceJob, document: InvoiceDocument, language: str | None
     return xml_bytes(data)
 
 
+def _parts(job: InvoiceJob, document: InvoiceDocument, language: str | None,
+           warnings: list[str] | None) -> tuple[str, bytes, str | None, str, str, str]:
+    """What a PDF is made of: its HTML and XML (made here), then what `pdf_of` needs."""
+    context, data = _context(job, document, language, warnings, False)
+    return (_render(job, context), xml_bytes(data), job.ledger_dir, context["lang"],
+            context["company"].name, document.number)
+
+
+def pdf_of(html: str, xml: bytes, ledger_dir: str | None, lang: str, author: str,
+           number: str) -> bytes:
+    """The PDF/A-3b page of `html` with `xml` embedded as factur-x.xml (a worker's job)."""
+    page = _pdf_a3(html, ledger_dir, lang)
+    from facturx import generate_from_binary
+
+    logging.getLogger("factur-x").setLevel(logging.ERROR)
+    try:
+        return generate_from_binary(page, xml, flavor="factur-x", level=FACTURX_LEVEL,
+                                    check_xsd=False, lang=lang,
+                                    pdf_metadata={"author": author,
+                                                  "keywords": "Factur-X, Invoice",
+                                                  "title": number, "subject": number})
+    except Exception as exc:  # noqa: BLE001
+        raise DocumentError(f"{number}: the XML could not be embedded in the PDF "
+                            f"({exc.__class__.__name__}: {exc})") from None
+
+
 def invoice_pdf(job: InvoiceJob, document: InvoiceDocument, language: str | None = None,
                 warnings: list[str] | None = None) -> bytes:
     """The Factur-X PDF/A-3 of an invoice or credit note, its XML embedded as factur-x.xml."""
-    context, data = _context(job, document, language, warnings, False)
-    xml = xml_bytes(data)
-    html = _render(job, context)
-    page = _pdf_a3(html, job.ledger_dir, context["lang"])
-    from facturx import generate_from_binary
+    return pdf_of(*_parts(job, document, language, warnings))
 
-    try:
-        return generate_from_binary(page, xml, flavor="factur-x", level=FACTURX_LEVEL,
-                                    check_xsd=False, lang=context["lang"],
-                                    pdf_metadata={"author": context["company"].name,
-                                                  "keywords": "Factur-X, Invoice",
-                                                  "title": f"{document.number}",
-                                                  "subject": f"{document.number}"})
-    except Exception as exc:  # noqa: BLE001
-        raise DocumentError(f"{document.number}: the XML could not be embedded in the PDF "
-                            f"({exc.__class__.__name__}: {exc})") from None
+
+def invoice_pdfs(job: InvoiceJob, documents: Sequence[InvoiceDocument],
+                 language: str | None = None, warnings: list[str] | None = None,
+                 workers: int | None = None):
+    """(document, PDF) of many documents, in order; the PDFs are made by `workers` processes
+    (default: one per CPU, at most 4; 1 renders in this process), as the statements' ZIP."""
+    import os
+
+    from beancount_ar.render.documents import _can_spawn
+
+    workers = workers if workers is not None else min(4, os.cpu_count() or 1)
+    if workers <= 1 or len(documents) < 8 or not _can_spawn():
+        for document in documents:
+            yield document, invoice_pdf(job, document, language, warnings)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("spawn")  # safe from a threaded parent (Fava)
+    with ProcessPoolExecutor(min(workers, len(documents)), mp_context=context) as pool:
+        futures = [(document, pool.submit(pdf_of, *_parts(job, document, language, warnings)))
+                   for document in documents]
+        for document, future in futures:
+            yield document, future.result()
 
 
 def _pdf_a3(html: str, ledger_dir: str | None, lang: str) -> bytes:
