@@ -445,8 +445,11 @@ class AccountsReceivable(FavaExtensionBase):
         return self._letter("eml")
 
     def invoice_pdf_url(self, number: str) -> str:
-        """The URL of an invoice's PDF (the templates' PDF links)."""
-        return self.links().endpoint("invoice_pdf", number=number)
+        """The URL of an invoice's PDF; "" when the ledger has no ``ar-invoicing`` directive."""
+        customs = self.ledger.all_entries_by_type.Custom
+        if getattr(self, "_invoicing", (None,))[0] is not customs:
+            self._invoicing = (customs, any(e.type == "ar-invoicing" for e in customs))
+        return self.links().endpoint("invoice_pdf", number=number) if self._invoicing[1] else ""
 
     @extension_endpoint("invoice_pdf")
     def invoice_pdf(self) -> Any:

@@ -96,6 +96,9 @@ def test_fava_customer_page_links_and_bad_number(fava):
     body = client.get(f"{url}?view=customer&customer=Assets:Receivable:RestaurantLeZinc"
                       "&partial=true").get_data(as_text=True)
     assert "invoice_pdf?number=F-2026-" in html.unescape(body)
+    carried = client.get(f"{url}invoice_pdf?number=F-2024-117")
+    assert carried.status_code == 422
+    assert "it was not issued from this ledger" in carried.get_data(as_text=True)
     response = client.get(f"{url}invoice_pdf?number=<b>F-9</b>")
     assert response.status_code == 422
     page = response.get_data(as_text=True)
@@ -118,3 +121,16 @@ def test_cli_batch_of_pdfs_in_worker_processes(tmp_path, capsys):
             "{urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100}ExchangedDocument/"
             f"{RAM}ID").text
         assert number == path.stem and number in reader.pages[0].extract_text()
+
+
+def test_fava_without_ar_invoicing_shows_no_pdf_link(tmp_path):
+    main = copy_example(tmp_path)
+    ar = tmp_path / "ar.beancount"
+    text = ar.read_text(encoding="utf-8")
+    assert 'custom "ar-invoicing"' in text
+    ar.write_text(text.replace('custom "ar-invoicing"', 'custom "ar-invoicing-off"'),
+                  encoding="utf-8")
+    app = make_app(main)
+    body = app.test_client().get(f"{base(app)}?view=invoices&partial=true").get_data(
+        as_text=True)
+    assert "ar-invoices-table" in body and "invoice_pdf" not in body

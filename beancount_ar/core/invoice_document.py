@@ -569,7 +569,11 @@ def find_document(book: Any, number: str, settings: InvoicingSettings | None
         raise DocumentProblem(f"no {DIRECTIVE} directive: say which accounts hold VAT, e.g. "
                               f"2025-01-01 custom \"{DIRECTIVE}\" \"{EXAMPLE}\"")
     if number in book.invoices:
-        document, problems = invoice_document(book, book.invoices[number], settings)
+        invoice = book.invoices[number]
+        if not is_document(invoice.entry, settings, _receivable_of(book)):
+            raise DocumentProblem(f"{number}: no income or VAT posting (carried forward from "
+                                  "another system?): it was not issued from this ledger")
+        document, problems = invoice_document(book, invoice, settings)
     else:
         notes = credit_notes(book).get(number)
         if not notes:
