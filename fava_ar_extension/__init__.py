@@ -44,6 +44,7 @@ from fava.core.filters import Match, TimeFilter
 from fava.ext import FavaExtensionBase, FavaExtensionError, extension_endpoint
 from markupsafe import escape
 
+from beancount_ar.core.einvoicing import read_statuses
 from beancount_ar.core.statements import StatementError
 from beancount_ar.mail import MailError
 from beancount_ar.render.documents import DocumentError
@@ -450,6 +451,14 @@ class AccountsReceivable(FavaExtensionBase):
         if getattr(self, "_invoicing", (None,))[0] is not customs:
             self._invoicing = (customs, any(e.type == "ar-invoicing" for e in customs))
         return self.links().endpoint("invoice_pdf", number=number) if self._invoicing[1] else ""
+
+    def einvoice_status(self, number: str) -> str:
+        """The invoice's latest e-invoicing platform status (``ar-einvoice``), "" if none."""
+        customs = self.ledger.all_entries_by_type.Custom
+        if getattr(self, "_einvoice", (None,))[0] is not customs:
+            self._einvoice = (customs, read_statuses(customs)[0])
+        found = self._einvoice[1].get(number)
+        return found[-1].status if found else ""
 
     @extension_endpoint("invoice_pdf")
     def invoice_pdf(self) -> Any:

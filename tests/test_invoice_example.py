@@ -83,6 +83,8 @@ def test_fava_invoices_page_links_each_invoice_pdf(fava):
     body = client.get(f"{url}?view=invoices&partial=true").get_data(as_text=True)
     links = [html.unescape(h) for h in re.findall(r'href="([^"]*invoice_pdf[^"]*)"', body)]
     assert links and any("number=F-2026-038" in link for link in links)
+    assert re.search(r'ar-einvoice" title="e-invoicing">paid<', body)
+    assert re.search(r'ar-einvoice" title="e-invoicing">made_available<', body)
     link = next(link for link in links if "number=F-2026-038" in link)
     response = client.get(link)
     assert response.status_code == 200 and response.mimetype == "application/pdf"
@@ -134,3 +136,14 @@ def test_fava_without_ar_invoicing_shows_no_pdf_link(tmp_path):
     body = app.test_client().get(f"{base(app)}?view=invoices&partial=true").get_data(
         as_text=True)
     assert "ar-invoices-table" in body and "invoice_pdf" not in body
+
+
+def test_einvoice_status_of_the_example(capsys):
+    from beancount_ar import cli
+
+    assert cli.main(["einvoice-status", str(EXAMPLE / "main.beancount"), "--since",
+                     "2026-10-01", "--until", "2026-10-10", "--format", "csv"]) == 0
+    rows = capsys.readouterr().out.splitlines()
+    assert rows[1].startswith("F-2026-059,Assets:Receivable:Divers/Brasserie du Parc,"
+                              "Brasserie du Parc,2026-10-02,480.00,EUR,480.00,paid,")
+    assert any(r.startswith("F-2026-061,") and ",made_available," in r for r in rows)

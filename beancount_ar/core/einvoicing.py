@@ -66,10 +66,12 @@ def status_name(text: str) -> str | None:
     return FRENCH.get(key) or FRENCH.get(key.replace(" ", "_"))
 
 
-def read_statuses(entries: Iterable[Any], numbers: Mapping[str, Any] | Iterable[str]
+def read_statuses(entries: Iterable[Any],
+                  numbers: Mapping[str, Any] | Iterable[str] | None = None
                   ) -> tuple[dict[str, tuple[Status, ...]], list[ARError]]:
-    """Every invoice's statuses in date order, and the directives that cannot be read."""
-    known = set(numbers)
+    """Every invoice's statuses in date order, and the directives that cannot be read (with
+    `numbers`, those naming no invoice among them too)."""
+    known = set(numbers) if numbers is not None else None
     out: dict[str, list[Status]] = {}
     errors: list[ARError] = []
     usage = f'write custom "{DIRECTIVE}" "F-2026-061" "deposited" ("message")'
@@ -82,7 +84,7 @@ def read_statuses(entries: Iterable[Any], numbers: Mapping[str, Any] | Iterable[
                                               f"status; {usage}", entry))
             continue
         number, status = values[0].strip(), status_name(values[1])
-        if number not in known:
+        if known is not None and number not in known:
             errors.append(ARError(entry.meta, f"{DIRECTIVE}: {number!r} is not an invoice or "
                                               f"credit note number; {usage}", entry))
             continue
