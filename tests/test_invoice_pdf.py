@@ -197,6 +197,20 @@ def test_pdf_embeds_valid_factur_x_matching_the_ledger(pdfs, ledger, number):
     if document.due and not document.is_credit_note:
         assert one(root, "//ram:SpecifiedTradePaymentTerms/ram:DueDateDateTime/"
                          "udt:DateTimeString") == document.due.strftime("%Y%m%d")
+        terms = {"F-1": "2/10 net 30", "F-2": "2/10 net 30", "F-3": "2/10 net 30",
+                 "F-4": "30 jours", "F-5": "à réception"}[number]
+        assert one(root, "//ram:SpecifiedTradePaymentTerms/ram:Description") == terms
+        assert one(root, "//ram:SpecifiedTradeSettlementPaymentMeans/"
+                         "ram:PayeePartyCreditorFinancialAccount/ram:IBANID") == \
+            "FR7630006000011234567890189"
+    buyer = "Brighton Design Inc." if number == "F-4" else "Boulangerie <b>Dupont</b> SARL"
+    assert one(root, "//ram:BuyerTradeParty/ram:Name") == buyer
+    if number != "F-4":
+        assert one(root, "//ram:BuyerTradeParty/ram:SpecifiedLegalOrganization/ram:ID") == \
+            "552100554"
+        assert one(root, "//ram:BuyerTradeParty//ram:ID[@schemeID='VA']") == "FR88552100554"
+    else:
+        assert one(root, "//ram:BuyerTradeParty//ram:CountryID") == "GB"
 
 
 def test_french_page_mentions(pdfs):
