@@ -46,12 +46,9 @@ from beancount_ar.core.money import quantum
 from beancount_ar.render.documents import (
     LANGUAGES,
     DocumentError,
-    _allowed_roots,
-    _base_url,
-    _fetcher,
-    _stylesheet,
     company_of,
     document_locale,
+    html_to_pdf,
     labels,
     ledger_dir_of,
     logo_uri,
@@ -432,16 +429,7 @@ def invoice_pdfs(job: InvoiceJob, documents: Sequence[InvoiceDocument],
 
 def _pdf_a3(html: str, ledger_dir: str | None, lang: str) -> bytes:
     """A PDF/A-3b page of the HTML (WeasyPrint), styled by the print stylesheet."""
-    from weasyprint import HTML
-
-    try:
-        return HTML(string=html, base_url=_base_url(ledger_dir),
-                    url_fetcher=_fetcher(_allowed_roots(ledger_dir))
-                    ).write_pdf(stylesheets=[_stylesheet(print_css(ledger_dir), ledger_dir)],
-                                pdf_variant="pdf/a-3b")
-    except Exception as exc:  # noqa: BLE001 - WeasyPrint raises many kinds
-        raise DocumentError(f"the PDF could not be made ({exc.__class__.__name__}: {exc})"
-                            ) from None
+    return html_to_pdf(html, ledger_dir, print_css(ledger_dir), pdf_variant="pdf/a-3b")
 
 
 def invoice_filename(document: InvoiceDocument, fmt: str = "pdf") -> str:
