@@ -367,3 +367,29 @@ def test_generated_invoices_keep_xml_totals_equal_to_the_ledger(case):
         assert D(one(tax, "ram:BasisAmount")) == bases[rate]
         assert D(one(tax, "ram:CalculatedAmount")) == vat.get(rate, D(0))
     assert datetime.date(2025, 2, 1).strftime("%Y%m%d") in xml.decode()
+
+
+def test_final_invoice_deducts_the_deposit_as_a_negative_line(ledger):
+    _, entries, options = ledger
+    text = LEDGER.replace("1381.00 EUR", "2531.00 EUR") + """
+2025-02-10 * "Dupont" "Vitrine : solde" ^F-6
+  invoice: "F-6"
+  Assets:Receivable:Dupont   840.00 EUR
+  Income:Goods   -1000.00 EUR
+    description: "Vitrine réfrigérée"
+  Liabilities:Deposits   300.00 EUR
+    description: "Acompte facturé (F-5)"
+  Liabilities:VAT:Standard  -140.00 EUR
+"""
+    entries, errors, options = loader.load_string(text)
+    assert errors == [], [e.message for e in errors]
+    job = prepare_invoices(entries, options)
+    document = job.document("F-6")
+    deposit = document.lines[1]
+    assert (deposit.quantity, deposit.unit_price, deposit.net) == (-1, D("300.00"), D("-300.00"))
+    xml = invoice_xml(job, document)
+    assert xml_check_xsd(xml, flavor="factur-x", level="en16931")
+    root = etree.fromstring(xml)
+    sums = "//ram:SpecifiedTradeSettlementHeaderMonetarySummation/"
+    assert (one(root, sums + "ram:TaxBasisTotalAmount"), one(root, sums + "ram:TaxTotalAmount"),
+            one(root, sums + "ram:GrandTotalAmount")) == ("700.00", "140.00", "840.00")
