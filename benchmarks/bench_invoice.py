@@ -64,9 +64,7 @@ def main(argv: list[str] | None = None) -> None:
         invoice_xml(job, document)
         xml_times.append(time.perf_counter() - start)
 
-    from beancount_ar.cli.invoice import _in_period
-
-    numbers = [n for n in job.numbers() if _in_period(job, n, None, None)][:args.batch]
+    numbers = job.issued()[:args.batch]
     start = time.perf_counter()
     size = 0
     documents = [job.document(number) for number in numbers]

@@ -93,8 +93,7 @@ def cmd_invoice(args: argparse.Namespace) -> str:
     entries, options_map = load_ledger(args.ledger, args.ignore_errors)
     job = render.prepare_invoices(entries, options_map)
     if args.all:
-        numbers = [n for n in job.numbers()
-                   if _in_period(job, n, start, end)]
+        numbers = job.issued(start, end)
     else:
         numbers = list(dict.fromkeys(args.numbers))
     warnings: list[str] = []
@@ -126,18 +125,3 @@ def cmd_invoice(args: argparse.Namespace) -> str:
         return f"wrote {written[0]}"
     return f"wrote {len(written)} documents to {output}"
 
-
-def _in_period(job: Any, number: str, start: datetime.date | None,
-               end: datetime.date | None) -> bool:
-    """Whether the document is dated within the period and issued from this ledger."""
-    from beancount_ar.core.invoice_document import credit_notes, is_document
-
-    if number in job.book.invoices:
-        entry = job.book.invoices[number].entry
-    else:
-        entry = credit_notes(job.book)[number][0].entry
-    if (start and entry.date < start) or (end and entry.date > end):
-        return False
-    root = job.book.config.receivable_root
-    return is_document(entry, job.settings(entry.date),
-                       lambda a: True if a == root or a.startswith(root + ":") else None)

@@ -588,6 +588,23 @@ def find_document(book: Any, number: str, settings: InvoicingSettings | None
     return document
 
 
+def issued(book: Any, entries: Iterable[Any], start: datetime.date | None = None,
+           end: datetime.date | None = None) -> list[str]:
+    """The invoices and credit notes issued from the ledger (`is_document` under the
+    ``ar-invoicing`` directive of their date), dated from `start` to `end`, in date order."""
+    all_settings = settings_at(e for e in entries if type(e) is data.Custom)
+    receivable = _receivable_of(book)
+    dated = [(inv.entry, n) for n, inv in book.invoices.items()]
+    dated += [(credits[0].entry, n) for n, credits in credit_notes(book).items()]
+    out = []
+    for entry, number in sorted(dated, key=lambda pair: pair[0].date):
+        if (start and entry.date < start) or (end and entry.date > end):
+            continue
+        if is_document(entry, in_force(all_settings, entry.date), receivable):
+            out.append(number)
+    return out
+
+
 # -- French mandatory mentions ---------------------------------------------------------------
 
 
@@ -780,6 +797,7 @@ def load_checks(book: Any, customs: Sequence[Any], legal: str | None) -> list[AR
 __all__ = [
     "DIRECTIVE", "DocumentProblem", "InvoiceDocument", "InvoicingSettings", "LateCharges",
     "Line", "Party", "Tax", "buyer_missing", "credit_note_document", "credit_notes",
-    "document_problems", "find_document", "invoice_document", "late_charges", "load_checks",
+    "document_problems", "find_document", "invoice_document", "issued", "late_charges",
+    "load_checks",
     "numbering_gaps", "quantum", "read_invoicing", "seller_missing",
 ]

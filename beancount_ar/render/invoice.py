@@ -37,8 +37,8 @@ from beancount_ar.core.invoice_document import (
     InvoiceDocument,
     InvoicingSettings,
     LateCharges,
-    credit_notes,
     find_document,
+    issued,
     late_charges,
     read_invoicing,
 )
@@ -88,11 +88,10 @@ class InvoiceJob:
         except DocumentProblem as exc:
             raise DocumentError(str(exc)) from None
 
-    def numbers(self) -> list[str]:
-        """Every invoice and credit note number, in date order."""
-        dated = [(inv.date, n) for n, inv in self.book.invoices.items()]
-        dated += [(c[0].date, n) for n, c in credit_notes(self.book).items()]
-        return [n for _, n in sorted(dated)]
+    def issued(self, start: datetime.date | None = None,
+               end: datetime.date | None = None) -> list[str]:
+        """The invoices and credit notes issued from the ledger within the dates, in order."""
+        return issued(self.book, self.entries, start, end)
 
     def company(self, day: datetime.date) -> Company:
         return company_of(self.entries, day)
