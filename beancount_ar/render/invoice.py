@@ -27,7 +27,7 @@ from typing import Any
 
 import jinja2
 from babel.dates import format_date
-from babel.numbers import format_decimal
+from babel.numbers import format_currency, format_decimal
 
 from beancount_ar.core.book import read_book
 from beancount_ar.core.company import Company
@@ -161,22 +161,25 @@ def notes(document: InvoiceDocument, company: Company, charges: LateCharges,
         out["AAB"] = L["discount_terms"].format(
             percent=num(document.discount_percent),
             date=format_date(document.discount_until, "long", locale=locale),
-            amount=_format(document.discount, currency), currency=currency)
+            amount=format_currency(document.discount, currency, locale=locale))
     else:
         out["AAB"] = L["no_discount"]
     if charges.rate is not None:
-        rate = L["contract_rate"].format(rate=charges.rate)
+        rate = L["contract_rate"].format(rate=format_decimal(charges.rate.normalize(),
+                                                              locale=locale))
     elif charges.rate_text and language == "fr":  # the company's wording is French
         rate = charges.rate_text
     elif charges.reference:
-        rate = L["reference_rate"].format(reference=charges.reference, margin=charges.margin)
+        key = "ecb_rate" if charges.reference == "ECB" else "reference_rate"
+        rate = L[key].format(reference=charges.reference,
+                             margin=format_decimal(charges.margin.normalize(), locale=locale))
     else:
         rate = None
     if rate:
         out["PMD"] = L["penalties"].format(rate=rate)
     if charges.indemnity:
-        out["PMT"] = L["indemnity"].format(amount=_format(charges.indemnity, currency),
-                                           currency=currency)
+        out["PMT"] = L["indemnity"].format(
+            amount=format_currency(charges.indemnity, currency, locale=locale))
     if document.vat_on_debits:
         out["TXD"] = L["vat_on_debits"]
     return out
