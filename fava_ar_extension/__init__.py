@@ -47,11 +47,13 @@ from fava.ext import FavaExtensionBase, FavaExtensionError, extension_endpoint
 from markupsafe import escape
 
 from beancount_ar.core.customers import CustomerError
+from beancount_ar.core.einvoicing import read_statuses
 from beancount_ar.core.limits import EARLIEST, LATEST
 from beancount_ar.core.statements import StatementError
 from beancount_ar.dispatch import Dispatcher
 from beancount_ar.mail import MailError
 from beancount_ar.render.documents import DocumentError
+from beancount_ar.render.invoice import invoice_file
 from beancount_ar.render.letters import ReminderJob
 from fava_ar_extension.analysis import Analysis
 from fava_ar_extension.downloads import export_file, export_links
@@ -546,6 +548,28 @@ class AccountsReceivable(FavaExtensionBase):
     def reminder_eml(self) -> Any:
         """Today's letter to a customer as an e-mail (``.eml``, the PDF attached)."""
         return self._letter("eml")
+
+    def invoice_pdf_url(self, number: str) -> str:
+        """The URL of an invoice's PDF; "" when the ledger has no ``ar-invoicing`` directive."""
+        customs = self.ledger.all_entries_by_type.Custom
+        if getattr(self, "_invoicing", (None,))[0] is not customs:
+            self._invoicing = (customs, any(e.type == "ar-invoicing" for e in customs))
+        return self.links().endpoint("invoice_pdf", number=number) if self._invoicing[1] else ""
+
+    def einvoice_status(self, number: str) -> str:
+        """The invoice's latest e-invoicing platform status (``ar-einvoice``), "" if none."""
+        customs = self.ledger.all_entries_by_type.Custom
+        if getattr(self, "_einvoice", (None,))[0] is not customs:
+            self._einvoice = (customs, read_statuses(customs)[0])
+        found = self._einvoice[1].get(number)
+        return found[-1].status if found else ""
+
+    @extension_endpoint("invoice_pdf")
+    def invoice_pdf(self) -> Any:
+        """An invoice or credit note as a Factur-X PDF/A-3 (``?number=F-2025-001``)."""
+        number = flask.request.args.get("number", "")
+        return self._download(lambda pages: invoice_file(
+            self.ledger.all_entries, self.ledger.options, number, "pdf"))
 
     def _action(self, channel: str) -> Any:
         """Send (channel "email") or record (channel "letter") today's letter to the customer

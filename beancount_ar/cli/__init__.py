@@ -21,10 +21,10 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from beancount_ar.cli import doctor, rates, remind, reports, statement
+from beancount_ar.cli import doctor, einvoice, invoice, rates, remind, reports, statement
 from beancount_ar.cli.common import CliError, load_ledger, parse_date
 
-COMMANDS = (reports, statement, remind, doctor, rates)
+COMMANDS = (reports, statement, remind, invoice, einvoice, doctor, rates)
 
 
 USAGE_ERROR = 2

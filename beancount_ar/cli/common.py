@@ -60,6 +60,36 @@ def parse_date(text: str | None, option: str = "--as-of") -> datetime.date:
     return day
 
 
+def optional_date(text: str | None, option: str) -> datetime.date | None:
+    """`parse_date` for an option whose absence means "no limit"."""
+    return None if text is None else parse_date(text, option)
+
+
+def check_file(path: str) -> None:
+    """CliError unless `path` can be written (checked before the slow part)."""
+    if os.path.isdir(path):
+        raise CliError(f"-o {path}: is a directory; give a file name (or use --all to write "
+                       "one file per customer into a directory)")
+    parent = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(parent):
+        raise CliError(f"-o {path}: the directory {parent} does not exist")
+    if not os.access(parent, os.W_OK) or (os.path.exists(path) and not os.access(path, os.W_OK)):
+        raise CliError(f"-o {path}: cannot write there (permission denied)")
+
+
+def check_dir(path: str) -> None:
+    """CliError unless `path` is, or can become, a directory to write files into."""
+    if os.path.exists(path) and not os.path.isdir(path):
+        raise CliError(f"-o {path}: is a file; with --all give a directory, or a name ending "
+                       "in .zip")
+    parent = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(path) and not os.path.isdir(parent):
+        raise CliError(f"-o {path}: the directory {parent} does not exist")
+    target = path if os.path.isdir(path) else parent
+    if not os.access(target, os.W_OK):
+        raise CliError(f"-o {path}: cannot write there (permission denied)")
+
+
 def customers_named(settlement: Settlement, wanted: str) -> tuple[str, ...]:
     """The customer keys `--customer` names (`beancount_ar.core.customers.find_customers`)."""
     try:

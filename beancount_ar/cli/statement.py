@@ -23,9 +23,11 @@ from typing import Any
 
 from beancount_ar.cli.common import (
     CliError,
+    check_dir,
+    check_file,
     check_output,
     load_ledger,
-    parse_date,
+    optional_date,
     write_output,
 )
 from beancount_ar.core.statements import ACTIVITY, OPEN_ITEMS, TYPES
@@ -66,10 +68,6 @@ def register(commands: Any) -> None:
     sub.set_defaults(run=cmd_statement)
 
 
-def _date(text: str | None, option: str) -> datetime.date | None:
-    return None if text is None else parse_date(text, option)
-
-
 def _format(args: argparse.Namespace, zipped: bool) -> str:
     if args.fmt:
         return args.fmt
@@ -78,36 +76,12 @@ def _format(args: argparse.Namespace, zipped: bool) -> str:
     return "pdf"
 
 
-def _check_file(path: str) -> None:
-    """CliError unless `path` can be written (checked before the slow part)."""
-    if os.path.isdir(path):
-        raise CliError(f"-o {path}: is a directory; give a file name (or use --all to write "
-                       "one file per customer into a directory)")
-    parent = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(parent):
-        raise CliError(f"-o {path}: the directory {parent} does not exist")
-    if not os.access(parent, os.W_OK) or (os.path.exists(path) and not os.access(path, os.W_OK)):
-        raise CliError(f"-o {path}: cannot write there (permission denied)")
-
-
-def _check_dir(path: str) -> None:
-    if os.path.exists(path) and not os.path.isdir(path):
-        raise CliError(f"-o {path}: is a file; with --all give a directory, or a name ending "
-                       "in .zip")
-    parent = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(path) and not os.path.isdir(parent):
-        raise CliError(f"-o {path}: the directory {parent} does not exist")
-    target = path if os.path.isdir(path) else parent
-    if not os.access(target, os.W_OK):
-        raise CliError(f"-o {path}: cannot write there (permission denied)")
-
-
 def cmd_statement(args: argparse.Namespace) -> str:
     """Run ``bean-ar statement``; returns what to print, CliError for bad input."""
     from beancount_ar.render import documents  # imported late: keeps `bean-ar --help` fast
 
-    start = _date(args.start, "--from")
-    end = _date(args.end, "--to") or datetime.date.today()
+    start = optional_date(args.start, "--from")
+    end = optional_date(args.end, "--to") or datetime.date.today()
     if args.kind == OPEN_ITEMS and start is not None:
         raise CliError("--from is for activity statements; an open-items statement shows what "
                        "is open at --to")
@@ -116,9 +90,9 @@ def cmd_statement(args: argparse.Namespace) -> str:
     zipped = bool(args.all) and args.output.lower().endswith(".zip")
     fmt = _format(args, zipped)
     if args.all and not zipped:
-        _check_dir(args.output)
+        check_dir(args.output)
     else:
-        _check_file(args.output)
+        check_file(args.output)
         check_output(args.output, "-o", args.ledger, force=args.force)
     entries, options_map = load_ledger(args.ledger, args.ignore_errors)
 

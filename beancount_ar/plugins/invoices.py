@@ -30,6 +30,7 @@ from beancount_ar.core.book import COMPUTED, RECOGNISED, Book, read_book
 from beancount_ar.core.company import read_company
 from beancount_ar.core.config import ArConfig, parse_config
 from beancount_ar.core.errors import ARError, ConfigError, OverpaymentError
+from beancount_ar.core.invoice_document import load_checks
 from beancount_ar.core.model import INVOICE, Customer, Invoice
 from beancount_ar.core.money import ZERO, round_money
 from beancount_ar.core.reminder_config import read_reminder_settings
@@ -153,6 +154,7 @@ def _ar_invoices(entries: list, options_map: dict[str, Any], config_text: str | 
     # page show their mistakes, not only the statement or reminder that needs them.
     errors.extend(read_company(customs)[1])
     errors.extend(read_reminder_settings(customs)[1])
+    errors.extend(load_checks(book, customs, config.legal))  # invoice documents (ar-invoicing)
 
     for pending in settlement.pending_discounts:
         if not config.discount_account:

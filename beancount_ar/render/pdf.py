@@ -72,8 +72,10 @@ def _stylesheet(css: str, ledger_dir: str | None) -> Any:
                           url_fetcher=_fetcher(_allowed_roots(ledger_dir)))
 
 
-def html_to_pdf(html: str, ledger_dir: str | None = None, css: str | None = None) -> bytes:
-    """An A4 PDF of a document's HTML (WeasyPrint), styled by `css` if given."""
+def html_to_pdf(html: str, ledger_dir: str | None = None, css: str | None = None,
+                pdf_variant: str | None = None) -> bytes:
+    """An A4 PDF of a document's HTML (WeasyPrint), styled by `css` if given; `pdf_variant`
+    is WeasyPrint's (``"pdf/a-3b"`` for invoices)."""
     try:  # imported late: it takes about a second
         weasyprint = need("weasyprint", "pdf", "PDF documents",
                           "or write HTML with --format html")
@@ -81,9 +83,10 @@ def html_to_pdf(html: str, ledger_dir: str | None = None, css: str | None = None
         raise DocumentError(str(exc)) from None
     try:
         stylesheets = [_stylesheet(css, ledger_dir)] if css else None
+        variant = {"pdf_variant": pdf_variant} if pdf_variant else {}
         return weasyprint.HTML(string=html, base_url=_base_url(ledger_dir),
                                url_fetcher=_fetcher(_allowed_roots(ledger_dir))
-                    ).write_pdf(stylesheets=stylesheets)
+                               ).write_pdf(stylesheets=stylesheets, **variant)
     except Exception as exc:  # noqa: BLE001 - WeasyPrint raises many kinds
         raise DocumentError(f"the PDF could not be made ({exc.__class__.__name__}: {exc})"
                             ) from None
