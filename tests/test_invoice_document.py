@@ -8,11 +8,9 @@ from decimal import Decimal
 import pytest
 from beancount import loader
 
-from beancount_ar.core.company import read_company
 from beancount_ar.core.invoice_document import (
     DocumentProblem,
     find_document,
-    late_charges,
     numbering_gaps,
     read_invoicing,
 )
@@ -281,8 +279,3 @@ def test_numbering_gaps():
         ("F-2025-", "F-2025-002", "F-2025-005")]
 
 
-def test_late_charges_default_and_company():
-    entries, _, _ = load("")
-    company = read_company(entries)[0]
-    charges = late_charges(None, company, "EUR", D(100))
-    assert charges.regime == "FR" and charges.indemnity == D(40) and charges.margin == 10

@@ -219,7 +219,9 @@ def test_french_page_mentions(pdfs):
     flat = " ".join(text.split())
     for mention in ("Facture", "SIREN 552100554", "FR88552100554", "Total HT", "Total TTC",
                     "2 531,00", "TVA 5,5 %", "Livraison de biens et prestation de services",
-                    "Adresse de livraison", "40,00 €", "de plein droit : taux de refinancement",
+                    "Adresse de livraison", "40,00 €",
+                    "des pénalités de retard au taux de 13,15 % (taux de refinancement de la "
+                    "Banque centrale européenne de 3,15 % majoré de 10 points)",
                     "Escompte de 2 %", "d'après les débits", "SARL au capital de 20 000",
                     "Boulangerie <b>Dupont</b> SARL", "9 janvier 2025", "FR76 3000"):
         assert mention in flat, mention

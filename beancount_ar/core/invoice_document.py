@@ -659,45 +659,6 @@ def numbering_gaps(numbers: Iterable[str], skipped: Iterable[str] = ()
     return gaps
 
 
-# -- late-payment mention --------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class LateCharges:
-    """What a document says of late payment: the penalty rate and the recovery indemnity."""
-
-    regime: str | None  # e.g. "FR"; None without the penalties plugin
-    rate_text: str | None  # the company's wording, if any
-    reference: str | None  # e.g. "ECB"
-    margin: Decimal | None  # points over the reference
-    rate: Decimal | None  # a contractual rate
-    indemnity: Decimal
-    indemnity_currency: str
-
-
-# replaced by core.charges.stated_charges when merged
-def late_charges(penalty_config: Any, company: Company | None, currency: str,
-                 amount: Decimal, customer_meta: Mapping[str, Any] | None = None,
-                 invoice_meta: Mapping[str, Any] | None = None) -> LateCharges:
-    """The late-payment mention of one invoice, from the penalties plugin's configuration (None
-    when the ledger has no such plugin: French law still applies, so the FR regime is shown)."""
-    from beancount_ar.core import penalties
-
-    rate_text = company.penalty_rate_text if company else None
-    if penalty_config is None:
-        return LateCharges("FR" if company is None or company.is_french else None, rate_text,
-                           "ECB", Decimal(10), None,
-                           penalties.EUR_INDEMNITY if currency == "EUR" else ZERO, currency)
-    policy = penalties.base_policy(penalty_config)
-    policy, _ = penalties.apply_overrides(policy, customer_meta, "customer")
-    policy, _ = penalties.apply_overrides(policy, invoice_meta, "invoice")
-    regime = penalty_config.regime_rules
-    indemnity, _ = penalties.indemnity_for(penalty_config, policy, currency, amount)
-    margin = penalty_config.margin if penalty_config.margin is not None else regime.margin
-    return LateCharges(regime.name, rate_text, penalty_config.reference or regime.reference,
-                       margin, policy.rate or penalty_config.rate, indemnity, currency)
-
-
 # -- checks at load --------------------------------------------------------------------------
 
 
@@ -796,9 +757,9 @@ def load_checks(book: Any, customs: Sequence[Any], legal: str | None) -> list[AR
 
 
 __all__ = [
-    "DIRECTIVE", "DocumentProblem", "InvoiceDocument", "InvoicingSettings", "LateCharges",
+    "DIRECTIVE", "DocumentProblem", "InvoiceDocument", "InvoicingSettings",
     "Line", "Party", "Tax", "buyer_missing", "credit_note_document", "credit_notes",
-    "document_problems", "find_document", "invoice_document", "issued", "late_charges",
+    "document_problems", "find_document", "invoice_document", "issued",
     "load_checks",
     "numbering_gaps", "quantum", "read_invoicing", "seller_missing",
 ]

@@ -18,6 +18,7 @@ from the ledger is escaped (HTML autoescape; lxml escapes the XML). Problems are
 from __future__ import annotations
 
 import datetime
+import html
 import logging
 import re
 from collections.abc import Mapping, Sequence
@@ -30,16 +31,15 @@ from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 
 from beancount_ar.core.book import read_book
+from beancount_ar.core.charges import LedgerCharges, StatedCharges, ledger_charges, stated_charges
 from beancount_ar.core.company import Company
 from beancount_ar.core.config import config_from_options
 from beancount_ar.core.invoice_document import (
     DocumentProblem,
     InvoiceDocument,
     InvoicingSettings,
-    LateCharges,
     find_document,
     issued,
-    late_charges,
     read_invoicing,
 )
 from beancount_ar.core.money import quantum
@@ -72,7 +72,7 @@ class InvoiceJob:
     entries: Sequence[Any]
     options_map: Mapping[str, Any]
     ledger_dir: str | None
-    penalty_config: Any
+    ledger_charges: LedgerCharges  # the penalties policy, as letters and statements state it
 
     def settings(self, day: datetime.date | None = None) -> InvoicingSettings | None:
         return read_invoicing(self.entries, day)[0]
@@ -95,25 +95,23 @@ class InvoiceJob:
     def company(self, day: datetime.date) -> Company:
         return company_of(self.entries, day)
 
-    def charges(self, document: InvoiceDocument, company: Company) -> LateCharges:
-        return late_charges(self.penalty_config, company, document.currency, document.total,
-                            document.customer.meta, document.entry.meta)
+    def charges(self, document: InvoiceDocument) -> StatedCharges:
+        """What late payment of the document costs: the penalties policy of its customer and
+        of the invoice itself (`beancount_ar.core.charges`), as of its date."""
+        return stated_charges(self.ledger_charges, document.date,
+                              account=document.customer.account, invoice=document.entry,
+                              currency=document.currency, amount=document.total,
+                              due=document.due)
 
 
 def prepare_invoices(entries: Sequence[Any], options_map: Mapping[str, Any],
                      ledger_dir: str | None = None) -> InvoiceJob:
-    """Read the subledger and the penalties configuration once for many documents."""
-    from beancount_ar.core.penalties import parse_penalty_config
-
+    """Read the subledger and the penalties policy once for many documents."""
     config, _ = config_from_options(options_map)
     book, _ = read_book(entries, config)
-    penalty_config = None
-    for name, text in options_map.get("plugin") or ():
-        if name == "beancount_ar.penalties":
-            penalty_config = parse_penalty_config(text)[0]
     return InvoiceJob(book, entries, options_map,
                       ledger_dir if ledger_dir is not None else ledger_dir_of(options_map),
-                      penalty_config)
+                      ledger_charges(entries, options_map))
 
 
 def language_of(document: InvoiceDocument, company: Company, language: str | None) -> str:
@@ -147,11 +145,28 @@ def num(value: Decimal) -> str:
     return text
 
 
-def notes(document: InvoiceDocument, company: Company, charges: LateCharges,
-          L: Mapping[str, Any], locale: str = "fr_FR", language: str = "fr"
-          ) -> dict[str, str]:
+def _plain(markup: Any) -> str:
+    """A macro's output as plain text (for the XML and the notes): tags and spaces folded."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", str(markup))).split())
+
+
+def charges_macros(env: jinja2.Environment, L: Mapping[str, Any], language: str,
+                   locale: str) -> Any:
+    """The macros that say the penalties policy in words (``macros.html``: one wording for
+    letters, statements and invoices)."""
+    try:
+        return env.get_template("macros.html").make_module(
+            {"L": L, "lang": language, "locale": locale})
+    except jinja2.TemplateError as exc:
+        raise template_problem(exc) from None
+
+
+def notes(document: InvoiceDocument, company: Company, charges: StatedCharges,
+          L: Mapping[str, Any], locale: str = "fr_FR", language: str = "fr",
+          macros: Any = None) -> dict[str, str]:
     """The legal texts printed on the page and carried by the XML (BG-1 notes): payment terms,
-    early-payment discount, late-payment penalties and indemnity, VAT option, legal form."""
+    early-payment discount, late-payment penalties and indemnity (the penalties policy in the
+    words of `macros`, see `charges_macros`), VAT option, legal form."""
     out: dict[str, str] = {}
     currency = document.currency
     if document.is_credit_note:
@@ -163,22 +178,10 @@ def notes(document: InvoiceDocument, company: Company, charges: LateCharges,
             amount=format_currency(document.discount, currency, locale=locale))
     else:
         out["AAB"] = L["no_discount"]
-    if charges.rate is not None:
-        rate = L["contract_rate"].format(rate=format_decimal(charges.rate.normalize(),
-                                                              locale=locale))
-    elif charges.rate_text and language == "fr":  # the company's wording is French
-        rate = charges.rate_text
-    elif charges.reference:
-        key = "ecb_rate" if charges.reference == "ECB" else "reference_rate"
-        rate = L[key].format(reference=charges.reference,
-                             margin=format_decimal(charges.margin.normalize(), locale=locale))
-    else:
-        rate = None
-    if rate:
-        out["PMD"] = L["penalties"].format(rate=rate)
-    if charges.indemnity:
-        out["PMT"] = L["indemnity"].format(
-            amount=format_currency(charges.indemnity, currency, locale=locale))
+    if charges.applies and macros is not None:
+        out["PMD"] = _plain(macros.charges_sentence(charges, False))
+        if charges.indemnity or charges.uk_bands:
+            out["PMT"] = L["indemnity"].format(amount=_plain(macros.charges_indemnity(charges)))
     if document.vat_on_debits:
         out["TXD"] = L["vat_on_debits"]
     return out
@@ -329,9 +332,10 @@ def _context(job: InvoiceJob, document: InvoiceDocument, language: str | None,
     lang = language_of(document, company, language)
     env = template_environment(job.ledger_dir)
     L = invoice_labels(env, lang)
-    charges = job.charges(document, company)
+    charges = job.charges(document)
     locale = document_locale(lang, company)
-    texts = notes(document, company, charges, L, locale, lang)
+    texts = notes(document, company, charges, L, locale, lang,
+                  charges_macros(env, L, lang, locale))
     qr = None
     if company.iban and document.currency == "EUR" and not document.is_credit_note:
         try:
