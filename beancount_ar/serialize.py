@@ -35,6 +35,7 @@ def invoice_record(row: InvoiceRow) -> dict[str, Any]:
         "instalment": row.instalment,
         "kind": row.kind,
         "charged_on": row.charged_on,
+        "einvoice": row.einvoice,
         "customer": row.customer,
         "customer_name": row.customer_name,
         "date": row.date,

@@ -47,7 +47,7 @@ from fava.ext import FavaExtensionBase, FavaExtensionError, extension_endpoint
 from markupsafe import escape
 
 from beancount_ar.core.customers import CustomerError
-from beancount_ar.core.einvoicing import read_statuses
+from beancount_ar.core.einvoicing import latest, read_statuses
 from beancount_ar.core.limits import EARLIEST, LATEST
 from beancount_ar.core.statements import StatementError
 from beancount_ar.dispatch import Dispatcher
@@ -556,13 +556,13 @@ class AccountsReceivable(FavaExtensionBase):
             self._invoicing = (customs, any(e.type == "ar-invoicing" for e in customs))
         return self.links().endpoint("invoice_pdf", number=number) if self._invoicing[1] else ""
 
-    def einvoice_status(self, number: str) -> str:
+    def einvoice_status(self, number: str, as_of: datetime.date | None = None) -> str:
         """The invoice's latest e-invoicing platform status (``ar-einvoice``), "" if none."""
         customs = self.ledger.all_entries_by_type.Custom
         if getattr(self, "_einvoice", (None,))[0] is not customs:
             self._einvoice = (customs, read_statuses(customs)[0])
-        found = self._einvoice[1].get(number)
-        return found[-1].status if found else ""
+        found = latest(self._einvoice[1], number, as_of)
+        return found.status if found else ""
 
     @extension_endpoint("invoice_pdf")
     def invoice_pdf(self) -> Any:

@@ -82,3 +82,22 @@ def test_cli_json_and_csv(tmp_path, capsys):
     assert lines[0].startswith("invoice,customer") and len(lines) == 3
     assert cli.main(["einvoice-status", str(path), "--since", "yesterday"]) == 1
     assert "--since 'yesterday'" in capsys.readouterr().err
+
+
+def test_bean_ar_invoices_shows_the_platform_status_as_of_its_date(capsys):
+    import json
+
+    from beancount_ar.cli import main
+
+    def status(as_of: str) -> str | None:
+        assert main(["invoices", "example-ledger/main.beancount", "--as-of", as_of,
+                     "--format", "json", "--kind", "invoice"]) == 0
+        rows = {r["invoice"]: r for r in json.loads(capsys.readouterr().out)}
+        return rows["F-2026-059"]["einvoice"]
+
+    assert status("2026-09-24") == "deposited"
+    assert status("2026-09-30") == "approved"
+    assert status("2026-11-23") == "paid"
+    assert main(["invoices", "example-ledger/main.beancount", "--as-of", "2026-11-23",
+                 "--kind", "invoice"]) == 0
+    assert "e-invoice" in capsys.readouterr().out.splitlines()[0]

@@ -33,6 +33,7 @@ from beancount_ar.cli.common import (
 from beancount_ar.core import aging as aging_lib
 from beancount_ar.core.allocation import STATUSES
 from beancount_ar.core.config import config_from_options
+from beancount_ar.core.einvoicing import read_statuses, with_statuses
 from beancount_ar.core.report import InvoiceRow, invoice_rows
 from beancount_ar.core.selection import KINDS, STATUS_GROUPS, ItemQuery, parse_kinds, parse_statuses
 from beancount_ar.core.subledger import subledger
@@ -89,6 +90,9 @@ def render_invoices(rows: list[InvoiceRow], fmt: str) -> str:
              r.status, r.days_overdue or "", r.discount_until, r.paid_date) for r in rows]
     if not body:
         return "no invoices"
+    if any(r.einvoice for r in rows):  # the e-invoicing platform's status, where the ledger has
+        headers += ("e-invoice",)
+        body = [(*line, r.einvoice or "") for line, r in zip(body, rows, strict=True)]
     out = [table(headers, body, right={5, 6, 9})]
     totals: dict[str, list[Decimal]] = {}
     for r in rows:
@@ -137,7 +141,7 @@ def cmd_invoices(args: argparse.Namespace) -> str:
     settlement = subledger(entries, options_map, as_of)
     customers = customers_named(settlement, args.customer) if args.customer else None
     query = ItemQuery(customers=customers, kinds=kinds, statuses=statuses)
-    rows = invoice_rows(settlement, as_of, query)
+    rows = with_statuses(invoice_rows(settlement, as_of, query), read_statuses(entries)[0], as_of)
     if args.format in exports.FORMATS:
         return output(args, None, exports.invoices_table(rows,
                                                          dialect=exports.DIALECTS[args.locale]))

@@ -17,8 +17,9 @@ a settlement in, records out.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -106,6 +107,17 @@ def latest(statuses: Mapping[str, tuple[Status, ...]], number: str,
         if as_of is None or status.date <= as_of:
             found = status
     return found
+
+
+def with_statuses(rows: Sequence[Any], statuses: Mapping[str, tuple[Status, ...]],
+                  as_of: datetime.date) -> list[Any]:
+    """The invoice rows (`beancount_ar.core.report.InvoiceRow`) with the latest platform status
+    of their invoice as of `as_of`."""
+    out = []
+    for row in rows:
+        status = latest(statuses, row.invoice, as_of) if row.invoice else None
+        out.append(dataclasses.replace(row, einvoice=status.status) if status else row)
+    return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -64,6 +64,7 @@ class InvoiceRow:
     filename: str | None
     lineno: int | None
     charged_on: str | None = None  # a penalty's invoice
+    einvoice: str | None = None  # the invoice's latest e-invoicing platform status
 
     @property
     def label(self) -> str:
