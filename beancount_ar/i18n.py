@@ -17,13 +17,16 @@ are extracted from the code and the templates with Babel (``scripts/messages.sh`
 
 from __future__ import annotations
 
+import datetime
 import gettext
 import io
+import re
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -60,6 +63,15 @@ def translations(language: str) -> gettext.NullTranslations:
     return gettext.GNUTranslations(buffer)
 
 
+def format_day(day: datetime.date, style: str, locale: str) -> str:
+    """A date in words in the locale (Babel), with French's "1er" for the first of a month:
+    ``format_day(date(2026, 12, 1), "long", "fr_FR")`` -> "1er décembre 2026"."""
+    text = format_date(day, format=style, locale=locale)
+    if day.day == 1 and locale.split("_")[0] == "fr" and style in ("long", "full", "medium"):
+        text = re.sub(r"(?<!\d)1(?= )", "1er", text, count=1)
+    return text
+
+
 class Translator:
     """``t(message, **values)`` and ``t.n(singular, plural, count, **values)`` in a language;
     ``count`` is also a value of the plural message."""
@@ -85,4 +97,4 @@ def translator(language: str) -> Translator:
 Translate = Callable[..., str]
 
 __all__ = ["DEFAULT_LANGUAGE", "DOMAIN", "LANGUAGES", "LOCALE_DIR", "Translate", "Translator",
-           "language_of", "translations", "translator"]
+           "format_day", "language_of", "translations", "translator"]

@@ -328,7 +328,7 @@ class AccountsReceivable(FavaExtensionBase):
                 "source": t("the end of the time filter") if scope.time
                 else t("today: no time filter"),
                 "period": t("Period {begin} to {end} ({days} days)",
-                            begin=scope.begin.isoformat(), end=scope.as_of.isoformat(),
+                            begin=ui.long_date(scope.begin), end=ui.long_date(scope.as_of),
                             days=scope.days),
             }
             result["company"] = self._company(analysis, scope)

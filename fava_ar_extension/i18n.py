@@ -22,7 +22,7 @@ from babel.dates import format_date, format_skeleton
 from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
 
 from beancount_ar.core.money import quantum
-from beancount_ar.i18n import DEFAULT_LANGUAGE, LANGUAGES, language_of, translator
+from beancount_ar.i18n import DEFAULT_LANGUAGE, LANGUAGES, format_day, language_of, translator
 
 
 class UI:
@@ -67,7 +67,7 @@ class UI:
     # -- dates -------------------------------------------------------------------------------
 
     def long_date(self, date: datetime.date) -> str:
-        return format_date(date, "long", locale=self.locale)
+        return format_day(date, "long", str(self.locale))
 
     def month(self, date: datetime.date) -> str:
         return format_skeleton("yMMM", date, locale=self.locale)

@@ -112,7 +112,7 @@ def test_dry_run_send_and_a_second_run_that_sends_nothing(tmp_path, smtp_server)
     assert message["Bcc"] is None
     text = message.get_body(("plain",)).get_content()
     assert "F-1 du 01/08/2026, échéance 31/08/2026" in text
-    assert "au plus tard le 1 décembre 2026" in text
+    assert "au plus tard le 1er décembre 2026" in text
     assert "<td>F-2</td>" in message.get_body(("html",)).get_content()
     [attachment] = list(message.iter_attachments())
     assert attachment.get_filename() == "reminder-3-final-Zinc-2026-11-23.pdf"

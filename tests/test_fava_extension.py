@@ -222,7 +222,7 @@ def test_no_time_filter_means_today(app, client):
     extension_of(app).today = lambda: datetime.date(2026, 3, 31)
     text = text_of(page(client))
     assert "As of March 31, 2026 (today: no time filter)" in text
-    assert "Period 2025-04-01 to 2026-03-31 (365 days)" in text
+    assert "Period April 1, 2025 to March 31, 2026 (365 days)" in text
     assert endpoint(client, "aging")["as_of"] == "2026-03-31"
 
 

@@ -97,8 +97,8 @@ def test_firm_letter_states_the_rate_the_penalties_and_40_eur_per_invoice():
     assert reminder.level.name == "firm"
     text = pdf_text(letter_pdf(job, reminder))
     assert "Deuxième relance" in text
-    assert "Malgré notre relance du 1 octobre 2026" in text
-    assert "au plus tard le 1 décembre 2026" in text  # 8 days
+    assert "Malgré notre relance du 1er octobre 2026" in text
+    assert "au plus tard le 1er décembre 2026" in text  # 8 days
     assert "article L441-10" in text
     # No penalties plugin: a French company states French law's defaults, for 2026 H2
     assert "des pénalités de retard au taux de 12,40 % (taux de refinancement de la Banque " \
@@ -126,7 +126,7 @@ def test_final_notice_carries_the_elements_of_a_mise_en_demeure():
             "émises par Atelier Lumière SARL à l'ordre de Restaurant Le Zinc",
             "nous vous mettons en demeure de nous régler la somme de 1 702,30 € TTC, dont "
             "52,30 € de pénalités et indemnités déjà facturées,",
-            "au plus tard le 1 décembre 2026",
+            "au plus tard le 1er décembre 2026",
             "F-1 01/08/2026 31/08/2026 84 1 200,00 1 200,00 52,30",
             "F-2 15/10/2026 14/11/2026 9 450,00 450,00",
             "articles L441-10 et D441-5",
@@ -190,7 +190,7 @@ def test_the_email_bodies_and_subject():
     assert texts.subject == "Mise en demeure de payer – F-1, F-2 – Atelier Lumière SARL"
     assert "- F-1 du 01/08/2026, échéance 31/08/2026 : 1 200,00 € (84 jours de retard)" in (
         texts.text.replace("\u202f", " ").replace("\xa0", " "))
-    assert "au plus tard le 1 décembre 2026" in texts.text
+    assert "au plus tard le 1er décembre 2026" in texts.text
     assert "référence à indiquer : Zinc F-1 F-2" in texts.text
     assert "<td>F-2</td>" in texts.html
     message = email_message(job, reminder, pdf=b"%PDF-1.4")

@@ -121,3 +121,16 @@ def test_french_pages_show_no_english_message_of_ours(tmp_path):
                                flags=re.S).split())
         english = [piece for piece in pieces if piece in text]
         assert not english, (query, english)
+
+
+def test_french_dates_say_1er_and_pages_give_periods_in_words():
+    import datetime
+
+    from beancount_ar.i18n import format_day
+    from fava_ar_extension.i18n import UI
+
+    first = datetime.date(2026, 12, 1)
+    assert format_day(first, "long", "fr_FR") == "1er décembre 2026"
+    assert format_day(datetime.date(2026, 12, 11), "long", "fr_FR") == "11 décembre 2026"
+    assert format_day(first, "long", "en_GB") == "1 December 2026"
+    assert UI("fr").t("As of {date}", date=UI("fr").long_date(first)) == "Au 1er décembre 2026"

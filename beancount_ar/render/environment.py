@@ -26,12 +26,12 @@ from typing import Any
 
 import jinja2
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date
 from babel.numbers import format_currency
 from markupsafe import Markup
 
 from beancount_ar.core.company import DIRECTIVE, Company, read_company
 from beancount_ar.core.money import quantum
+from beancount_ar.i18n import format_day
 
 TEMPLATE_DIR = "ar-templates"
 PACKAGE_TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
@@ -87,7 +87,7 @@ def _amount(context: Any, value: Decimal | None, currency: str) -> str:
 def _date(context: Any, value: datetime.date | None, style: str = "short") -> str:
     if value is None:
         return ""
-    return format_date(value, format=style, locale=context.get("locale", "en_GB"))
+    return format_day(value, style, context.get("locale", "en_GB"))
 
 
 def css_string(value: Any) -> Markup:
