@@ -26,15 +26,20 @@ Letters, e-mails and records are made by `beancount_ar.render.letters`, `beancou
 from __future__ import annotations
 
 import datetime
-import inspect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Any
 
-from beancount_ar.core import reminders as policy_module
 from beancount_ar.core.model import ReminderRecord
-from beancount_ar.core.reminders import LATE, PUNCTUAL, REGULAR, Reminder
+from beancount_ar.core.reminders import (
+    LATE,
+    PUNCTUAL,
+    REGULAR,
+    Reminder,
+    ReminderPolicy,
+    policy_statement,
+)
 from beancount_ar.dispatch import Dispatcher, SentNotRecorded, book_records
 from beancount_ar.ledger_writer import WriteError, record_directives
 from beancount_ar.mail import MailError, SmtpSession, message_bytes, smtp_password
@@ -74,9 +79,9 @@ class Writing:
     read_only: bool
 
 
-def rule_text() -> str:
-    """The policy in words: the docstring of `beancount_ar.core.reminders`."""
-    return inspect.getdoc(policy_module) or ""
+def rule_text(policy: ReminderPolicy, t: Callable[..., str]) -> list[str]:
+    """The policy in words, in the page's language (`beancount_ar.core.reminders`)."""
+    return [reason.text(t) for reason in policy_statement(policy)]
 
 
 def letter_of(job: ReminderJob, key: str, t: Callable[..., str]) -> tuple[Reminder, str]:
@@ -243,7 +248,7 @@ class ReminderView:
             "schedule": self.schedule(),
             "min_days": job.settings.policy.min_days_between,
             "upcoming_days": job.settings.policy.upcoming_days,
-            "rule": rule_text(),
+            "rule": rule_text(job.settings.policy, t),
             "server": f"{smtp.host}:{smtp.effective_port}" if smtp.host else "",
             "mail_problem": mail_problem,
             "record_file": self.writing.record_file,

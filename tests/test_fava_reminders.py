@@ -16,7 +16,6 @@ from __future__ import annotations
 import email
 import email.policy
 import html
-import inspect
 import io
 import re
 import threading
@@ -26,7 +25,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from beancount_ar.core import reminders as policy_module
+from beancount_ar.core.reminders import ReminderPolicy, policy_statement
 from tests.fava_helpers import base, copy_example, make_app
 from tests.test_mail import free_port, smtp_server  # noqa: F401 - the fixture
 
@@ -171,11 +170,14 @@ def test_the_policy_is_stated(fava):
     assert "1 – friendly +7 days +7 days +3 days" in policy
     assert "3 – final +45 days +45 days +30 days" in policy
     assert "At least 7 days between two reminders to a customer" in text_of(body)
-    # the rule in full is the policy module's own text
-    rule = html.unescape(re.search(r'<pre class="ar-rule-text">(.*?)</pre>', body,
-                                   re.S).group(1))
-    assert rule.strip() == inspect.getdoc(policy_module).strip()
-    assert "**One letter per customer** claims all its overdue items" in rule
+    # the rule in full: the core's sentences, with this ledger's settings, in the page's language
+    rule = text_of(re.search(r'<ul class="ar-rule-text">(.*?)</ul>', body, re.S).group(1))
+    assert rule == " ".join(reason.text() for reason in policy_statement(ReminderPolicy()))
+    assert "At least 7 days between two reminders to the same customer." in rule
+    french = text_of(fava.client.get(f"{fava.url}?view=reminders&partial=true", headers={
+        "Accept-Language": "fr-FR"}).get_data(as_text=True))
+    assert "Au moins 7 jours entre deux relances au même client." in french
+    assert "**" not in french
 
 
 def test_waiting_letters_show_when_they_become_due(tmp_path):

@@ -133,6 +133,28 @@ def _reason(message: str, codes: tuple[str, ...] = (), **values: Any) -> Reason:
     return Reason(message, tuple(values.items()), codes)
 
 
+def policy_statement(policy: ReminderPolicy = ReminderPolicy()) -> tuple[Reason, ...]:
+    """The policy in words, one sentence each, with this ledger's settings (what the Reminders
+    page shows under "the policy in full")."""
+    return (
+        _reason(N_("A customer with at least {history} invoices paid in the last 12 months, "
+                   "{share} % or more of them on time, is a punctual payer: a courtesy reminder "
+                   "before the due date, then the gentle tone."),
+                history=policy.min_history, share=policy.punctual_share),
+        _reason(N_("A customer who paid more than {days} days late on average is a late payer: "
+                   "no courtesy reminder, and the firmer steps sooner."), days=policy.late_days),
+        _reason(N_("One letter per customer lists all its overdue items, late-payment charges "
+                   "on paid invoices included, at the level of its most overdue invoice.")),
+        _reason(N_("An invoice never skips a level: a customer never receives a formal notice "
+                   "as a first contact.")),
+        _reason(N_("At least {days} days between two reminders to the same customer."),
+                days=policy.min_days_between),
+        _reason(N_("Nothing is sent for an invoice in dispute, for invoices under a payment "
+                   "plan that is kept, to a customer whose account says reminders: FALSE, or "
+                   "after the final notice: the next step is legal action.")),
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Profile:
     name: str  # punctual, regular, late
