@@ -206,7 +206,7 @@ def test_time_filter_changes_the_as_of_figures(page, fava_url):
     december_total = page.locator("tr.ar-total[data-currency=EUR] td").last.inner_text()
     assert december_total != today_total
     expect(page.locator(".ar-check.ar-ok").first).to_contain_text(december_total)
-    expect(page.locator(".ar h3").first).to_contain_text("2025-12-01 to 2025-12-31")
+    expect(page.locator(".ar h3").first).to_contain_text("December 1, 2025 to December 31, 2025")
     shoot(page, "aging-2025-12")
 
     # the filter follows to the other pages

@@ -95,10 +95,13 @@ def test_narrations_in_french():
     entries, errors, _ = load(WORKED, "language='fr'")
     assert errors == []
     first, second = generated(entries)
-    assert first.narration.startswith("Pénalités de retard sur F-1: intérêts 10000.00 EUR x ")
-    assert "indemnité forfaitaire pour frais de recouvrement 40.00 EUR" in first.narration
-    assert second.narration.startswith("Intérêts de retard sur F-1, réglée le 2025-07-20:")
-    assert "102.60 EUR à ce jour moins 36.03 EUR déjà facturés = 66.57 EUR" in second.narration
+    # French words, numbers and dates: "10 000,00", "13,15 %", "BCE", "du 21/06/2025 au ..."
+    assert first.narration.startswith("Pénalités de retard sur F-1 : intérêts 10\u202f000,00 EUR "
+                                      "x 13,15 % (BCE 3,15 + 10) x 10/365 (du 21/06/2025 au "
+                                      "30/06/2025) = 36,03 EUR ; ")
+    assert "indemnité forfaitaire pour frais de recouvrement 40,00 EUR" in first.narration
+    assert second.narration.startswith("Intérêts de retard sur F-1, réglée le 20/07/2025 :")
+    assert "102,60 EUR à ce jour moins 36,03 EUR déjà facturés = 66,57 EUR" in second.narration
 
 
 def test_a_dispute_suspends_interest_when_configured():
@@ -107,7 +110,7 @@ def test_a_dispute_suspends_interest_when_configured():
     entries, errors, _ = load(WORKED + DISPUTE, "suspend_disputes=True")
     assert errors == []
     assert sum(number for _, number in amounts(entries)) == D("69.32") + D("40.00")
-    assert "x 10/365 (2025-07-11..2025-07-20)" in generated(entries)[-1].narration
+    assert "x 10/365 (2025-07-11 to 2025-07-20)" in generated(entries)[-1].narration
     # without the option, the dispute changes nothing
     entries, errors, _ = load(WORKED + DISPUTE)
     assert sum(number for _, number in amounts(entries)) == D("102.60") + D("40.00")
@@ -121,11 +124,11 @@ def test_worked_example_102_60_interest_and_40_indemnity():
     first, second = generated(entries)
     # 36.03 of interest (10 days at 13.15 %) and the indemnity at the month end...
     assert [p.units.number for p in first.postings] == [D("76.03"), D("-76.03")]
-    assert "10000.00 EUR x 13.15 % (ECB 3.15 + 10) x 10/365 (2025-06-21..2025-06-30)" in \
+    assert "10,000.00 EUR x 13.15 % (ECB 3.15 + 10) x 10/365 (2025-06-21 to 2025-06-30)" in \
         first.narration
     assert "= 36.03 EUR" in first.narration and "recovery indemnity 40.00 EUR" in first.narration
     # ...then the rounded cumulative 102.60 less the 36.03 charged, on the payment date.
-    assert "10000.00 EUR x 12.15 % (ECB 2.15 + 10) x 20/365 (2025-07-01..2025-07-20)" in \
+    assert "10,000.00 EUR x 12.15 % (ECB 2.15 + 10) x 20/365 (2025-07-01 to 2025-07-20)" in \
         second.narration
     assert "102.60 EUR to date less 36.03 EUR charged = 66.57 EUR" in second.narration
     assert sum(a for _, a in amounts(entries)) == D("142.60")  # 102.60 + 40, not 102.61
@@ -344,8 +347,8 @@ def test_partial_payment_reduces_the_base_from_its_date():
     # At 02-28: 15 days on 10,000 + 13 days on 6,000 = 82.1425 -> 82.14.
     assert amounts(entries) == [("2025-02-28", D("82.14") + 40), ("2025-03-31", D("67.01"))]
     first = generated(entries)[0]
-    assert ("10000.00 EUR x 13.15 % (ECB 3.15 + 10) x 15/365 (2025-02-01..2025-02-15) + "
-            "6000.00 EUR x 13.15 % (ECB 3.15 + 10) x 13/365 (2025-02-16..2025-02-28)") in \
+    assert ("10,000.00 EUR x 13.15 % (ECB 3.15 + 10) x 15/365 (2025-02-01 to 2025-02-15) + "
+            "6,000.00 EUR x 13.15 % (ECB 3.15 + 10) x 13/365 (2025-02-16 to 2025-02-28)") in \
         first.narration
 
 

@@ -35,10 +35,13 @@ from __future__ import annotations
 import contextlib
 import datetime
 import gc
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
+from babel.dates import format_date
+from babel.numbers import format_decimal
 from beancount.core import data
 from beancount.core.amount import Amount
 
@@ -52,6 +55,7 @@ from beancount_ar.core.penalty_config import PenaltyConfig, Policies, parse_pena
 from beancount_ar.core.penalty_rates import Rates
 from beancount_ar.core.penalty_run import PenaltyRun, entry_lineno, receivable
 from beancount_ar.core.rates import tables_from_entries
+from beancount_ar.i18n import translator
 from beancount_ar.plugins.common import GENERATED, guarded, plugin_source
 
 MODULE = "beancount_ar.penalties"
@@ -62,40 +66,74 @@ GENERATED_KIND = "penalty"  # the `ar_generated` metadata of the entries this pl
 # -- writing entries -------------------------------------------------------------------------
 
 
-WORDS = {
-    "en": {"none": "no new late days", "interest": "interest", "to_date": "to date less",
-           "charged": "charged", "indemnity": "recovery indemnity",
-           "penalties": "Late-payment penalties", "only_interest": "Late-payment interest",
-           "on": "on", "settled": "settled"},
-    "fr": {"none": "aucun nouveau jour de retard", "interest": "intérêts",
-           "to_date": "à ce jour moins", "charged": "déjà facturés",
-           "indemnity": "indemnité forfaitaire pour frais de recouvrement",
-           "penalties": "Pénalités de retard", "only_interest": "Intérêts de retard",
-           "on": "sur", "settled": "réglée le"},
-}
+def _numbers(language: str) -> Callable[[Any], str]:
+    """Numbers as the narration's language writes them: 3408.00 / 3 408,00 (Babel), with the
+    decimals the value has."""
+    locale = "fr_FR" if language == "fr" else "en_GB"
+
+    def number(value: Any) -> str:
+        if not isinstance(value, Decimal):
+            return str(value)
+        exponent = value.as_tuple().exponent
+        digits = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+        pattern = "#,##0" + ("." + "0" * digits if digits else "")
+        return format_decimal(value, format=pattern, locale=locale)
+
+    return number
+
+
+def _label(label: str, language: str) -> str:
+    """A rate's label ("ECB 3.15 + 10") in the narration's language ("BCE 3,15 + 10")."""
+    if language != "fr":
+        return label
+    return re.sub(r"(\d)\.(\d)", r"\1,\2", label).replace("ECB", "BCE")
+
+
+def _day(day: datetime.date, language: str) -> str:
+    return format_date(day, "short", locale="fr_FR") if language == "fr" else day.isoformat()
 
 
 def narration(charge: ItemCharge, language: str = "en") -> str:
     """How the charge was computed: base x rate x days for each run of days, and the totals,
-    in English or French."""
-    words = WORDS.get(language, WORDS["en"])
+    in the ledger's language (the gettext catalogs of `beancount_ar.i18n`), numbers and dates
+    written as that language writes them."""
+    t = translator(language)
+    number = _numbers(language)
     item, c = charge.item, charge.charge
     cur = item.currency
+    pieces = []
+    for seg in c.segments:
+        span = (_day(seg.first, language) if seg.days == 1 else
+                t("{first} to {last}", first=_day(seg.first, language),
+                  last=_day(seg.last, language)))
+        values = dict(base=number(seg.base), currency=cur, rate=number(seg.rate),
+                      days=seg.days, year=seg.year_days, span=span)
+        pieces.append(t("{base} {currency} x {rate} % ({label}) x {days}/{year} ({span})",
+                        label=_label(seg.label, language), **values) if seg.label else
+                      t("{base} {currency} x {rate} % x {days}/{year} ({span})", **values))
     parts = []
     if c.interest > 0 or c.segments:
-        segments = " + ".join(seg.describe(cur) for seg in c.segments) or words["none"]
-        text = f"{words['interest']} {segments}"
+        segments = " + ".join(pieces) or t("no new late days")
         if c.charged_before:
-            text += (f"; {c.interest_to_date} {cur} {words['to_date']} {c.charged_before} {cur} "
-                     f"{words['charged']} = {c.interest} {cur}")
+            parts.append(t("interest {segments}; {to_date} {currency} to date less {charged} "
+                           "{currency} charged = {interest} {currency}", segments=segments,
+                           to_date=number(c.interest_to_date), charged=number(c.charged_before),
+                           interest=number(c.interest), currency=cur))
         else:
-            text += f" = {c.interest} {cur}"
-        parts.append(text)
+            parts.append(t("interest {segments} = {interest} {currency}", segments=segments,
+                           interest=number(c.interest), currency=cur))
     if c.indemnity > 0:
-        parts.append(f"{words['indemnity']} {c.indemnity} {cur}")
-    what = words["penalties"] if c.indemnity > 0 else words["only_interest"]
-    settled = f", {words['settled']} {c.date}" if c.settled else ""
-    return f"{what} {words['on']} {item.label}{settled}: {'; '.join(parts)}"
+        parts.append(t("recovery indemnity {amount} {currency}", amount=number(c.indemnity),
+                       currency=cur))
+    if c.indemnity > 0:
+        head = (t("Late-payment penalties on {item}, settled {date}", item=item.label,
+                  date=_day(c.date, language)) if c.settled else
+                t("Late-payment penalties on {item}", item=item.label))
+    else:
+        head = (t("Late-payment interest on {item}, settled {date}", item=item.label,
+                  date=_day(c.date, language)) if c.settled else
+                t("Late-payment interest on {item}", item=item.label))
+    return t("{head}: {parts}", head=head, parts=t("; ").join(parts))
 
 
 def penalty_entry(charge: ItemCharge, customer: Customer, config: PenaltyConfig) -> Any:
