@@ -126,7 +126,9 @@ def receivable_balances(entries: Iterable[Any], root: str,
                 continue
             if (account == root or account.startswith(prefix)) and posting.units is not None:
                 currency = posting.units.currency
-                balances[currency] = balances.get(currency, ZERO) + posting.units.number
+                number = posting.units.number
+                if number is not None:
+                    balances[currency] = balances.get(currency, ZERO) + number
     return balances
 
 
@@ -144,14 +146,14 @@ def aging(settlement: Settlement, as_of: datetime.date, by: str = BY_DUE,
         if customers is not None and item.customer not in customers:
             continue
         days = item_age(item, as_of, by)
-        row = cells.setdefault((item.customer, item.currency), [_zero(item.currency)] * width)
-        row[bucket_index(days, limits, by)] += state.open
-    for credit in settlement.unapplied:
-        key = (credit.credit.customer, credit.credit.currency)
+        cell = cells.setdefault((item.customer, item.currency), [_zero(item.currency)] * width)
+        cell[bucket_index(days, limits, by)] += state.open
+    for left in settlement.unapplied:
+        key = (left.credit.customer, left.credit.currency)
         if customers is not None and key[0] not in customers:
             continue
         cells.setdefault(key, [_zero(key[1])] * width)
-        unapplied[key] = unapplied.get(key, _zero(key[1])) - credit.amount
+        unapplied[key] = unapplied.get(key, _zero(key[1])) - left.amount
     book = settlement.book
     rows = []
     for (customer, currency), amounts in sorted(

@@ -142,7 +142,7 @@ class Settlement:
         return state.status(as_of)
 
 
-def _order(item: Item) -> tuple:
+def _order(item: Item) -> tuple[datetime.date, datetime.date, int]:
     return (item.due, item.date, item.id)
 
 
@@ -158,7 +158,7 @@ class _Settler:
         # customers with many open items.
         self.open_lists: dict[tuple[str, str], list[Item]] = {}
         self.stale: set[tuple[str, str]] = set()  # keys whose list may hold closed items
-        self.unapplied: dict[tuple[str, str], list[list]] = {}
+        self.unapplied: dict[tuple[str, str], list[list[Any]]] = {}
         self.pending: dict[int, PendingDiscount] = {}
         self.discount_first: dict[int, Item] = {}
         self.allocations: list[Allocation] = []
@@ -521,6 +521,7 @@ class _Settler:
     def check_early_discounts(self) -> None:
         for item in self.discount_first.values():
             until = item.discount_until
+            assert until is not None  # only items with a discount window are listed here
             if self.as_of is not None and self.as_of <= until:
                 continue
             closed = self.open[item.id] == 0 and max(

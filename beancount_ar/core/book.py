@@ -160,7 +160,8 @@ class _DirectiveReader:
     def error(self, entry: Any, message: str) -> None:
         raise NotImplementedError
 
-    def directives(self) -> tuple[dict, tuple, tuple]:
+    def directives(self) -> tuple[dict[str, tuple[Dispute, ...]], tuple[PaymentPlan, ...],
+                                  tuple[ReminderRecord, ...]]:
         """Read every ``ar-...`` directive; each bad one is one error at its line, skipped."""
         disputes: dict[str, list[Dispute]] = {}
         plans: list[PaymentPlan] = []
@@ -172,7 +173,7 @@ class _DirectiveReader:
             if problem:
                 self.error(entry, f"{entry.type}: {problem}")
                 continue
-            number = str(values[0]).strip() if values and isinstance(values[0], str) else None
+            number = str(values[0]).strip() if values and isinstance(values[0], str) else ""
             if entry.type in (DISPUTE, DISPUTE_RESOLVED, REMINDER) and number not in self.invoices:
                 what = str(values[0])[:80] if values else "nothing"
                 self.error(entry, f'{entry.type}: {what} is not an invoice number; write custom '
@@ -212,10 +213,12 @@ class _DirectiveReader:
         return ({k: tuple(v) for k, v in disputes.items()}, tuple(plans),
                 tuple(sorted(reminders, key=lambda r: r.date)))
 
-    def plan(self, entry: data.Custom, values: list) -> PaymentPlan | None:
+    def plan(self, entry: data.Custom, values: list[Any]) -> PaymentPlan | None:
         usage = ('write custom "ar-plan" "F-2026-010" 2026-05-15 1000.00 EUR 2026-06-15 '
                  '1000.00 EUR (an invoice number or a receivable account, then dates and amounts)')
         target = values[0] if values else None
+        currency: str | None
+        invoices: tuple[str, ...]
         if isinstance(target, str) and target in self.invoices:
             invoice = self.invoices[target]
             customer, currency, invoices = invoice.customer, invoice.currency, (target,)
@@ -247,7 +250,13 @@ class _DirectiveReader:
             self.error(entry, f"ar-plan: instalment dates must follow each other from the plan's "
                               f"date {entry.date}; {usage}")
             return None
+        assert currency is not None  # set by the first instalment, and there is one
         return PaymentPlan(entry.date, customer, currency, invoices, tuple(instalments), entry)
+
+
+Row = tuple[data.Posting, str, str, Decimal]  # a receivable posting: customer, currency, number
+# An invoice's items, its terms text, discount deadline and discount amount.
+Schedule = tuple[tuple[Item, ...], str, datetime.date | None, Decimal]
 
 
 class _Reader(_DirectiveReader):
@@ -263,7 +272,7 @@ class _Reader(_DirectiveReader):
         self.by_link: dict[str, list[str]] = {}
         self.penalties: dict[str, list[Item]] = {}
         self.customs: list[data.Custom] = []
-        self.date_cache: dict[str, dict[datetime.date, tuple]] = {}  # by terms text, date
+        self.date_cache: dict[str, dict[datetime.date, tuple[Any, ...]]] = {}  # terms, date
         self.customer_terms: dict[str, Terms] = {}
         self.events: list[Item | Credit] = []
         self.errors: list[ARError] = []
@@ -370,7 +379,8 @@ class _Reader(_DirectiveReader):
                 self.customers[account] = Customer(account, account, account.rsplit(":", 1)[-1])
             return account
         name = _meta_str(posting.meta, "customer") or _meta_str(entry.meta, "customer")
-        if not name and posting.units.number < 0:
+        units = posting.units
+        if not name and units is not None and units.number is not None and units.number < 0:
             # A credit that names an invoice of this account is that invoice's customer's,
             # whatever its payee says (a bank's wording: "VIR SEPA ACME SA").
             named = self.named_customer(entry, posting, account)
@@ -439,7 +449,7 @@ class _Reader(_DirectiveReader):
             if units is None or units.number is None:
                 continue
             key = account if shared is False and account in self.customers else (
-                self.customer_of(entry, posting, shared))
+                self.customer_of(entry, posting, shared is True))
             if rows is None:
                 rows = [(posting, key, units.currency, units.number)]
             else:
@@ -468,7 +478,7 @@ class _Reader(_DirectiveReader):
 
     # -- invoices ----------------------------------------------------------------------------
 
-    def invoice(self, entry: data.Transaction, rows: list, number: str, rule: str) -> bool:
+    def invoice(self, entry: data.Transaction, rows: list[Row], number: str, rule: str) -> bool:
         """Record an invoice; False (after reporting why) when it must be read as plain debits.
 
         An invoice recognised by a convention (not ``invoice:`` metadata) that cannot be one (a
@@ -554,7 +564,8 @@ class _Reader(_DirectiveReader):
                 parse_terms(text) if text else self.default_terms)
         return terms
 
-    def schedule(self, entry, number, customer, currency, amount):
+    def schedule(self, entry: data.Transaction, number: str, customer: str, currency: str,
+                 amount: Decimal) -> Schedule:
         """The invoice's items, its terms text, discount deadline and discount amount."""
         date = entry.date
         meta = entry.meta
@@ -583,7 +594,8 @@ class _Reader(_DirectiveReader):
                            number, 1, 1, discount_until, discount, entry))
         return (item,), terms.text, discount_until, discount
 
-    def instalments(self, entry, number, customer, currency, amount, terms):
+    def instalments(self, entry: data.Transaction, number: str, customer: str, currency: str,
+                    amount: Decimal, terms: Terms) -> Schedule:
         """`schedule` for terms that split the invoice into instalments."""
         date = entry.date
         q = quantum(currency)
@@ -621,7 +633,7 @@ class _Reader(_DirectiveReader):
 
     # -- everything else ---------------------------------------------------------------------
 
-    def plain(self, entry: data.Transaction, rows: list) -> None:
+    def plain(self, entry: data.Transaction, rows: list[Row]) -> None:
         """Credits and non-invoice debits of a transaction."""
         meta = entry.meta or {}
         config = self.config
@@ -647,7 +659,7 @@ class _Reader(_DirectiveReader):
                         if booked is None:
                             booked = {}
                         booked[p.units.currency] = booked.get(p.units.currency, ZERO) + (
-                            p.units.number)
+                            p.units.number or ZERO)
                 else:
                     other = True
             if writeoff:

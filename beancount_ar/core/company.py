@@ -30,7 +30,7 @@ from __future__ import annotations
 import datetime
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -209,7 +209,7 @@ CHECKS: dict[str, Checker] = {
     "footer": _optional_text,
 }
 
-_NORMALISE = {
+_NORMALISE: dict[str, Callable[[Any], str]] = {
     "iban": _compact,
     "bic": _compact,
     "vat": _compact,

@@ -160,7 +160,7 @@ def payments_received(settlement: Any, since: datetime.date,
                 credit.date, allocation.amount, item.currency, invoice.amount,
                 f"{meta.get('filename')}:{meta.get('lineno')}",
                 status.status if status else None))
-    merged: dict[tuple, PaymentReceived] = {}
+    merged: dict[tuple[Any, ...], PaymentReceived] = {}
     for row in rows:  # instalments of one invoice paid by one payment: one row
         key = (row.invoice, row.date, row.reference)
         if key in merged:

@@ -84,7 +84,7 @@ def creditor_reference_valid(reference: str) -> bool:
 def compact(kind: str, value: str) -> str:
     """The identifier without spaces, dots and dashes, as stored (kind: iban, bic, siren, vat)."""
     module = {"iban": iban, "bic": bic, "siren": siren, "vat": vat}[kind]
-    return module.compact(value)
+    return str(module.compact(value))
 
 
 __all__ = ["bic_problem", "compact", "creditor_reference_valid", "french_vat_number",

@@ -99,9 +99,9 @@ def interest_segments(amount: Decimal, start: datetime.date,
         if first < day + ONE_DAY <= until:
             breaks.add(day + ONE_DAY)
     for opened, resolved in suspended:
-        for day in (opened, resolved):
-            if day is not None and first < day <= until:
-                breaks.add(day)
+        for moment in (opened, resolved):
+            if moment is not None and first < moment <= until:
+                breaks.add(moment)
     ordered = sorted(payments)
     paid = ZERO
     index = 0
@@ -136,7 +136,7 @@ def interest_segments(amount: Decimal, start: datetime.date,
 
 def month_ends(first: datetime.date, last: datetime.date) -> list[datetime.date]:
     """Last days of months in [first, last]."""
-    out = []
+    out: list[datetime.date] = []
     year, month = first.year, first.month
     while True:
         day = datetime.date(year, month, calendar.monthrange(year, month)[1])

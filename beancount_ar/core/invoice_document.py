@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
@@ -85,7 +85,7 @@ class InvoicingSettings:
     goods: tuple[str, ...] = ()  # accounts (and their children) whose lines are goods
     vat_on_debits: bool = False
     unit: str = DEFAULT_UNIT
-    date: datetime.date | None = None
+    date: datetime.date = datetime.date.min  # the directive's date
     entry: Any = field(default=None, compare=False, repr=False)
 
     def is_goods(self, account: str) -> bool:
@@ -162,7 +162,11 @@ def settings_of(entry: data.Custom) -> tuple[InvoicingSettings | None, list[str]
         problems.append(f'custom "{DIRECTIVE}": needs \'vat\', the VAT accounts and their rates,'
                         f' e.g. "{EXAMPLE}"')
         return None, problems
-    vat = {account: _rate_value(rate) for account, rate in values["vat"].items()}
+    vat: dict[str, Decimal] = {}
+    for account, rate in values["vat"].items():
+        value = _rate_value(rate)
+        if value is not None:  # the directive's check reported any bad rate
+            vat[account] = value
     return InvoicingSettings(vat, tuple(values.get("goods", ())),
                              bool(values.get("vat_on_debits", False)),
                              values.get("unit", DEFAULT_UNIT), entry.date, entry), problems
@@ -471,7 +475,7 @@ def _document(*, type_code: str, number: str, entry: data.Transaction, currency:
               sign: int, due: datetime.date | None = None, terms: str = "",
               discount_until: datetime.date | None = None, discount: Decimal = ZERO,
               discount_percent: Decimal | None = None,
-              instalments: tuple = (), referenced: tuple | None = None
+              instalments: tuple[Any, ...] = (), referenced: tuple[Any, ...] | None = None
               ) -> tuple[InvoiceDocument | None, list[str]]:
     lines, vat_booked, problems = build_lines(entry, currency, settings, receivable, sign,
                                               customer)
@@ -503,7 +507,7 @@ def _document(*, type_code: str, number: str, entry: data.Transaction, currency:
         narration=" ".join((entry.narration or "").split()), entry=entry), []
 
 
-def _receivable_of(book: Any):
+def _receivable_of(book: Any) -> Callable[[str], bool | None]:
     root = book.config.receivable_root
     prefix = root + ":"
     return lambda account: True if account == root or account.startswith(prefix) else None
@@ -557,7 +561,7 @@ def credit_note_document(book: Any, credits: Sequence[Credit], settings: Invoici
         invoice = book.invoices[refs[0]]
         referenced = (invoice.number, invoice.date)
     amount = sum((c.amount for c in credits), ZERO)
-    return _document(type_code=CREDIT_NOTE_TYPE, number=first.number, entry=first.entry,
+    return _document(type_code=CREDIT_NOTE_TYPE, number=first.number or "", entry=first.entry,
                      currency=first.currency, amount=amount,
                      customer=book.customers[first.customer], settings=settings,
                      receivable=_receivable_of(book), sign=-1, referenced=referenced)

@@ -444,7 +444,7 @@ def customer_profiles(settlement: Settlement, customers: Collection[str] | None 
     for key in keys:
         limit = book.customers[key].credit_limit if key in book.customers else None
         use = None
-        if limit is not None:
+        if limit is not None and limit.number is not None:
             use = credit_limit_use(balances[key].get(limit.currency, ZERO), limit.number)
         behaviour = behaviours[key]
         risk = risk_rating(oldest[key], behaviour.average_days_late, use, written_off[key], rule)

@@ -72,7 +72,7 @@ def assess(settlement: Settlement, as_of: datetime.date, config: PenaltyConfig, 
            policy_of: Callable[[Item], Policy],
            posted: Mapping[tuple[str | None, int], Decimal],
            customers: set[str] | None = None,
-           memo: dict[tuple, ItemPenalties] | None = None) -> Assessment:
+           memo: dict[tuple[Any, ...], ItemPenalties] | None = None) -> Assessment:
     """The charges to make on every invoice item of `settlement` (settled as of `as_of`).
 
     Only items of kind invoice bear penalties (never penalties themselves: no compounding); an
@@ -103,16 +103,18 @@ def assess(settlement: Settlement, as_of: datetime.date, config: PenaltyConfig, 
         policy = policy_of(item)
         owed = posted.get((item.invoice, item.part), ZERO)
         suspended = dispute_spans(settlement, item) if config.suspend_disputes else ()
-        key = (item.invoice, item.part, item.amount, item.currency, due, tuple(payments),
-               state.closed_date, policy,
-               owed, suspended) if memo is not None else None
-        result = memo.get(key) if memo is not None else None
+        key: tuple[Any, ...] | None = None
+        result = None
+        if memo is not None:
+            key = (item.invoice, item.part, item.amount, item.currency, due, tuple(payments),
+                   state.closed_date, policy, owed, suspended)
+            result = memo.get(key)
         if result is None:
             result = item_penalties(
                 amount=item.amount, currency=item.currency, due=due, payments=payments,
                 closed=state.closed_date, as_of=as_of, policy=policy, config=config,
                 rates=rates, posted=owed, suspended=suspended)
-            if memo is not None:
+            if memo is not None and key is not None:
                 memo[key] = result
         if not result.late:
             continue
@@ -140,7 +142,7 @@ def may_shift_allocations(settlement: Settlement,
     if not new:
         return set()
     book = settlement.book
-    by_credit: dict[int, list] = {}
+    by_credit: dict[int, list[Any]] = {}
     leftover: set[int] = set()
     for allocation in settlement.allocations:
         by_credit.setdefault(allocation.credit.id, []).append(allocation)
@@ -155,7 +157,7 @@ def may_shift_allocations(settlement: Settlement,
     unapplied_customers = {(u.credit.customer, u.credit.currency) for u in settlement.unapplied}
     unapplied_customers |= {(credits[c].customer, credits[c].currency) for c in leftover}
     flagged: set[str] = set()
-    per_customer: dict[str, list] = {}
+    per_customer: dict[str, list[Any]] = {}
     for credit in credits.values():
         if credit.customer in new:
             per_customer.setdefault(credit.customer, []).append(credit)

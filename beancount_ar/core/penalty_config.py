@@ -414,7 +414,7 @@ class Policies:
             entry = self.opens.get(account)
             meta = entry.meta if entry is not None else None
             policy, problems = apply_overrides(self.base, meta, account)
-            self.errors.extend(ARError(entry.meta, p, entry) for p in problems)
+            self.errors.extend(ARError(meta, p, entry) for p in problems)
             self.accounts[account] = policy
         return policy
 
@@ -425,7 +425,7 @@ class Policies:
             customer = self.account(account)
             if any(key in meta for key in OVERRIDE_KEYS):
                 policy, problems = apply_overrides(customer, meta, str(meta.get("invoice")))
-                self.errors.extend(ARError(entry.meta, p, entry) for p in problems)
+                self.errors.extend(ARError(meta, p, entry) for p in problems)
             else:
                 policy = customer
             self.invoices[id(entry)] = policy

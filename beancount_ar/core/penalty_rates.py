@@ -15,6 +15,7 @@ import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from beancount_ar.core.penalty_config import ONE_DAY, PER_DEBT, PenaltyConfig
 from beancount_ar.core.rates import (
@@ -67,7 +68,7 @@ class Rates:
         self.reference = config.reference or self.regime.reference
         self.margin = config.margin if config.margin is not None else self.regime.margin
         self.tables = tables
-        self._cache: dict[tuple, Quote | Missing] = {}
+        self._cache: dict[tuple[Any, ...], Quote | Missing] = {}
 
     def quote(self, contract: Decimal | None, start: datetime.date,
               day: datetime.date) -> Quote | Missing:
@@ -85,10 +86,10 @@ class Rates:
         """The reference day of a debt whose interest starts running the day after `start`."""
         return reference_day(half_year_start(start + ONE_DAY), per_debt=True)
 
-    def _lookup(self, name: str, day: datetime.date, period: str) -> Decimal | Missing:
-        table = self.tables.get(name)
+    def _lookup(self, name: str | None, day: datetime.date, period: str) -> Decimal | Missing:
+        table = self.tables.get(name) if name is not None else None
         rate = table.rate_on(day) if table is not None else None
-        return Missing(name, day, period) if rate is None else rate
+        return Missing(name or "", day, period) if rate is None else rate
 
     def _quote(self, contract: Decimal | None, start: datetime.date,
                half: datetime.date) -> Quote | Missing:

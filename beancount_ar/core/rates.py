@@ -124,7 +124,7 @@ class RateTable:
     def source(self, index: int) -> str:
         return self.sources[index] if index < len(self.sources) else ""
 
-    def extended(self, rows: Iterable[tuple]) -> RateTable:
+    def extended(self, rows: Iterable[tuple[Any, ...]]) -> RateTable:
         """The table with `rows` added, (date, rate) or (date, rate, source); a row on a date
         the table has replaces it."""
         merged = {d: (r, self.source(i)) for i, (d, r) in enumerate(

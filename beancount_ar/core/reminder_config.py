@@ -312,7 +312,7 @@ def _build(values: dict[str, Any], problems: list[str],
         port=values.get("smtp_port"),
         starttls=starttls,
         ssl=ssl,
-        user=values.get("smtp_user").strip() if values.get("smtp_user") else None,
+        user=str(values["smtp_user"]).strip() if values.get("smtp_user") else None,
         password_env=values.get("smtp_password_env", DEFAULT_PASSWORD_ENV),
     )
     return ReminderSettings(
@@ -322,7 +322,7 @@ def _build(values: dict[str, Any], problems: list[str],
         bcc=_emails_tuple(values.get("bcc")),
         deadline_days=values.get("deadline_days", 8),
         indemnity=Decimal(str(values.get("indemnity", 40))),
-        signatory=values.get("signatory").strip() if values.get("signatory") else None,
+        signatory=str(values["signatory"]).strip() if values.get("signatory") else None,
         date=date,
     )
 
@@ -357,7 +357,7 @@ def read_reminder_settings(entries: Iterable[Any], as_of: datetime.date | None =
 
 def valid_email(address: str | None) -> bool:
     """Whether `address` is one plain e-mail address (no name, no spaces, no line break)."""
-    return bool(address) and EMAIL_RE.fullmatch(address) is not None
+    return address is not None and EMAIL_RE.fullmatch(address) is not None
 
 
 def split_emails(value: str | None) -> tuple[list[str], list[str]]:

@@ -56,7 +56,7 @@ from typing import Any
 
 from beancount_ar.core.allocation import ItemState, Settlement
 from beancount_ar.core.metrics import Behaviour, payment_behaviour
-from beancount_ar.core.model import DEBIT, INVOICE, PAYMENT, PENALTY, PaymentPlan
+from beancount_ar.core.model import DEBIT, INVOICE, PAYMENT, PENALTY, Item, PaymentPlan
 from beancount_ar.core.money import ZERO
 
 COURTESY, FRIENDLY, FIRM, FINAL = 0, 1, 2, 3
@@ -201,7 +201,7 @@ class Line:
     charges_only: bool = False  # the line claims the charges, not the item (paid, or not due)
 
     @property
-    def item(self):
+    def item(self) -> Item:
         return self.state.item
 
     @property
@@ -280,9 +280,10 @@ def plan_kept(settlement: Settlement, plan: PaymentPlan, as_of: datetime.date) -
     return paid >= asked
 
 
-def _plans_in_force(settlement: Settlement, as_of: datetime.date) -> dict[tuple, PaymentPlan]:
+def _plans_in_force(settlement: Settlement, as_of: datetime.date
+                    ) -> dict[tuple[str, str | None], PaymentPlan]:
     """The latest plan per (customer, invoice or None) agreed by `as_of`."""
-    plans: dict[tuple, PaymentPlan] = {}
+    plans: dict[tuple[str, str | None], PaymentPlan] = {}
     for plan in settlement.book.plans:
         if plan.date > as_of:
             continue
@@ -340,10 +341,10 @@ def worklist(settlement: Settlement, as_of: datetime.date,
             held = carrier.get(item.invoice)
             if held is None or (item.due, item.id) < (held.item.due, held.item.id):
                 carrier[item.invoice] = state
-    for number, states in charges.items():
+    for number, open_charges in charges.items():
         if number not in carrier:
-            alone = first_state.get(number, states[0])
-            by_customer.setdefault(alone.item.customer, []).append((alone, True))
+            bearer = first_state.get(number, open_charges[0])
+            by_customer.setdefault(bearer.item.customer, []).append((bearer, True))
     plans = _plans_in_force(settlement, as_of)
     ready: list[Reminder] = []
     waiting: list[Reminder] = []
@@ -383,8 +384,8 @@ def worklist(settlement: Settlement, as_of: datetime.date,
             days = (max((as_of - c.item.due).days for c in own) if alone
                     else (as_of - item.due).days)
             last = last_level.get(item.invoice) if item.invoice else None
-            level = next_level(schedule, days, last) if item.kind != DEBIT else None
-            lines.append(Line(state, days, last, level, sum((c.open for c in own), ZERO), own,
+            reached = next_level(schedule, days, last) if item.kind != DEBIT else None
+            lines.append(Line(state, days, last, reached, sum((c.open for c in own), ZERO), own,
                               alone))
         if not lines:
             continue

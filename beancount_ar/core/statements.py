@@ -253,11 +253,14 @@ def customers_with_balance(settlement: Settlement) -> list[str]:
 # -- lettrage --------------------------------------------------------------------------------
 
 
-def _item_node(item: Item) -> tuple:
+Node = tuple[str, "str | int | None"]  # in the lettrage graph: an invoice, an item, a credit
+
+
+def _item_node(item: Item) -> Node:
     return ("invoice", item.invoice) if item.kind == INVOICE else ("item", item.id)
 
 
-def _credit_node(credit: Credit) -> tuple:
+def _credit_node(credit: Credit) -> Node:
     return ("credit", credit.id)
 
 
@@ -265,8 +268,8 @@ class _Letters:
     """Groups of items and credits matched together; letters in order of first appearance."""
 
     def __init__(self, index: _Index, customer: str) -> None:
-        self.parent: dict[tuple, tuple] = {}
-        self.closed: dict[tuple, bool] = {}
+        self.parent: dict[Node, Node] = {}
+        self.closed: dict[Node, bool] = {}
         for state in index.states.get(customer, ()):
             node = _item_node(state.item)
             self.closed[node] = self.closed.get(node, True) and state.open == 0
@@ -274,13 +277,13 @@ class _Letters:
                 credit = _credit_node(allocation.credit)
                 self.closed[credit] = index.unapplied_of.get(allocation.credit.id, ZERO) == 0
                 self.union(node, credit)
-        self.group_closed: dict[tuple, bool] = {}
+        self.group_closed: dict[Node, bool] = {}
         for node in list(self.parent):  # only nodes that took part in an allocation
             root = self.find(node)
             self.group_closed[root] = self.group_closed.get(root, True) and self.closed[node]
-        self.letters: dict[tuple, str] = {}
+        self.letters: dict[Node, str] = {}
 
-    def find(self, node: tuple) -> tuple:
+    def find(self, node: Node) -> Node:
         parent = self.parent.setdefault(node, node)
         while parent != node:
             grand = self.parent.setdefault(parent, parent)
@@ -288,12 +291,12 @@ class _Letters:
             node, parent = parent, grand
         return node
 
-    def union(self, a: tuple, b: tuple) -> None:
+    def union(self, a: Node, b: Node) -> None:
         root_a, root_b = self.find(a), self.find(b)
         if root_a != root_b:
             self.parent[root_b] = root_a
 
-    def letter(self, node: tuple) -> str:
+    def letter(self, node: Node) -> str:
         if node not in self.parent:
             return ""
         root = self.find(node)

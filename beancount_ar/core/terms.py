@@ -139,14 +139,18 @@ class DueRule:
         kind = self.kind
         if kind == "days":
             return invoice_date + timedelta(days=self.days)
+        # dateutil's relativedelta is untyped: each result is a date.
         if kind == "eom_then_days":
-            return invoice_date + relativedelta(day=31) + timedelta(days=self.days)
+            month_end: date = invoice_date + relativedelta(day=31)
+            return month_end + timedelta(days=self.days)
         if kind == "days_then_eom":
-            end = invoice_date + timedelta(days=self.days) + relativedelta(day=31)
+            end: date = invoice_date + timedelta(days=self.days) + relativedelta(day=31)
             if self.day is None:
                 return end
-            return end + relativedelta(months=1, day=self.day)
-        return invoice_date + relativedelta(months=1, day=self.day)
+            next_day: date = end + relativedelta(months=1, day=self.day)
+            return next_day
+        proximo: date = invoice_date + relativedelta(months=1, day=self.day)
+        return proximo
 
 
 @dataclass(frozen=True, slots=True)
@@ -469,8 +473,8 @@ def _part(piece: str, single: bool) -> Part:
 def _parse(text: str) -> tuple[tuple[Part, ...], Discount | None]:
     discount = _discount(text)
     if discount is not None:
-        percent, window, rule = discount
-        return (Part(_HUNDRED, None, False, rule),), Discount(percent, window)
+        percent, window, discount_rule = discount
+        return (Part(_HUNDRED, None, False, discount_rule),), Discount(percent, window)
     rule = _due_rule(text)
     if rule is not None:
         return (Part(_HUNDRED, None, False, rule),), None
