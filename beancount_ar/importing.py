@@ -79,6 +79,8 @@ class InvoiceLinker:
         if len(incoming) != 1 or any(book.linked(link) for link in entry.links or ()):
             return entry  # not a payment received, or already linked to an invoice
         units = incoming[0].units
+        if units is None or units.number is None:
+            return entry
         customers = [key for p in entry.postings if self.receivable(p.account)
                      for key, c in book.customers.items() if c.account == p.account and (
                          not c.shared or c.name.casefold() == (entry.payee or "").casefold())]

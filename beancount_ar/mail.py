@@ -159,12 +159,13 @@ class SmtpSession:
     def __enter__(self) -> SmtpSession:
         settings = self.settings
         context = self.context or ssl.create_default_context()
+        host = settings.host or ""  # checked by the callers: no host, no session
         try:
             if settings.ssl:
-                smtp: smtplib.SMTP = smtplib.SMTP_SSL(settings.host, settings.effective_port,
+                smtp: smtplib.SMTP = smtplib.SMTP_SSL(host, settings.effective_port,
                                                       timeout=self.timeout, context=context)
             else:
-                smtp = smtplib.SMTP(settings.host, settings.effective_port,
+                smtp = smtplib.SMTP(host, settings.effective_port,
                                     timeout=self.timeout)
             self.smtp = smtp
             smtp.ehlo()

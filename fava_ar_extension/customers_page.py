@@ -78,23 +78,24 @@ class CustomersPage(PageBase):
             profile = profiles[key]
             risk = self.risk(profile)
             limit = profile.credit_limit
-            currencies = sorted(profile.balances) or [None]
+            currencies: list[str | None] = [*sorted(profile.balances)] or [None]
             for currency in currencies:
-                on_limit = limit is not None and limit.currency == currency
+                shown = limit if limit is not None and limit.currency == currency else None
+                on_limit = shown is not None
                 rows.append({
                     "customer": key, "name": customer.name, "url": self.customer_url(key),
                     "statement_url": self.links.view("statements", customer=key),
                     "account": customer.account, "currency": currency or "",
-                    "balance": self.cell(profile.balances.get(currency, ZERO), currency or "",
+                    "balance": self.cell(profile.balances.get(currency or "", ZERO), currency or "",
                                          self.links.view("invoices", customer=key,
                                                          currency=currency, status=UNPAID)),
-                    "overdue": self.cell(profile.overdue.get(currency, ZERO), currency or "",
+                    "overdue": self.cell(profile.overdue.get(currency or "", ZERO), currency or "",
                                          self.links.view("invoices", customer=key,
                                                          currency=currency, status=OVERDUE)),
                     "oldest": profile.oldest_overdue_days,
                     "open_items": profile.open_items,
-                    "limit": ui.amount(limit.number, limit.currency) if on_limit else "",
-                    "limit_value": limit.number if on_limit else None,
+                    "limit": ui.amount(shown.number, shown.currency) if shown else "",
+                    "limit_value": shown.number if shown else None,
                     "limit_use": ui.number(profile.limit_use) if on_limit else "",
                     "limit_use_value": profile.limit_use if on_limit else None,
                     "limit_exceeded": on_limit and profile.limit_exceeded,

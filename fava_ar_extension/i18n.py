@@ -21,7 +21,7 @@ from babel import Locale
 from babel.dates import format_date, format_skeleton
 from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
 
-from beancount_ar.core.money import quantum
+from beancount_ar.core.money import currency_places, places
 from beancount_ar.i18n import DEFAULT_LANGUAGE, LANGUAGES, format_day, language_of, translator
 
 
@@ -51,9 +51,7 @@ class UI:
         """An amount with its currency's decimals (more if the amount has them)."""
         if amount is None:
             return ""
-        exponent = amount.as_tuple().exponent
-        own = -exponent if isinstance(exponent, int) and exponent < 0 else 0
-        return self._format(amount, max(-quantum(currency).as_tuple().exponent, own))
+        return self._format(amount, max(currency_places(currency), places(amount)))
 
     def amount(self, amount: Decimal | None, currency: str) -> str:
         """An amount followed by its currency."""

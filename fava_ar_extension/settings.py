@@ -116,7 +116,7 @@ def parse_settings(text: str | None) -> tuple[Settings, list[str]]:
     if "page_size" in good:
         values["page_size"] = good["page_size"]
     if "risk" in good:
-        rule = {key: (Decimal(str(v)) if key in ("late_days", "limit_warning") else int(v))
-                for key, v in good["risk"].items()}
+        rule: dict[str, Any] = {key: (Decimal(str(v)) if key in ("late_days", "limit_warning")
+                                      else int(v)) for key, v in good["risk"].items()}
         values["risk"] = RiskRule(**rule)
     return Settings(**values), problems

@@ -18,6 +18,7 @@ from typing import Any
 from beancount_ar.core.allocation import Settlement
 from beancount_ar.core.customers import CustomerError, find_customers
 from beancount_ar.core.limits import EARLIEST, LATEST
+from beancount_ar.core.money import places
 
 
 class CliError(Exception):
@@ -148,7 +149,7 @@ def _text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        return f"{value:,.{max(0, -value.as_tuple().exponent)}f}"
+        return f"{value:,.{places(value)}f}"
     return str(value)
 
 

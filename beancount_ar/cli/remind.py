@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import functools
 import os
 import re
 from collections.abc import Callable, Sequence
@@ -140,7 +141,7 @@ def _report(job: ReminderJob, outcomes: Sequence[_Outcome], header: str) -> str:
 
 def _prepare(job: ReminderJob, reminders: Sequence[Reminder], out_dir: str | None,
              need_pdf: bool, warnings: list[str],
-             write: Callable[[str, bytes], str] | None = None) -> list[_Outcome]:
+             write: Callable[[str, bytes], str]) -> list[_Outcome]:
     outcomes = []
     book = job.settlement.book
     for reminder in reminders:
@@ -195,7 +196,7 @@ def _send(job: ReminderJob, outcomes: Sequence[_Outcome], args: argparse.Namespa
                 try:
                     done = dispatcher.deliver(
                         directives, record, loaded, who=outcome.name,
-                        send=lambda message=message: session.send(message))
+                        send=functools.partial(session.send, message))
                 except MailError as exc:
                     outcome.status = f"NOT SENT: {exc}"
                     failed.append(outcome)

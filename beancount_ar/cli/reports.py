@@ -84,10 +84,11 @@ def render_invoices(rows: list[InvoiceRow], fmt: str) -> str:
         return json.dumps([invoice_record(r) for r in rows], indent=2, ensure_ascii=False)
     if fmt == "csv":
         return _csv(exports.invoices_table(rows))
-    headers = ("item", "kind", "customer", "date", "due", "amount", "open", "cur", "status",
-               "days", "discount until", "paid")
-    body = [(r.label[:24], r.kind, r.customer_name, r.date, r.due, r.amount, r.open, r.currency,
-             r.status, r.days_overdue or "", r.discount_until, r.paid_date) for r in rows]
+    headers: tuple[str, ...] = ("item", "kind", "customer", "date", "due", "amount", "open",
+                                "cur", "status", "days", "discount until", "paid")
+    body: list[tuple[Any, ...]] = [
+        (r.label[:24], r.kind, r.customer_name, r.date, r.due, r.amount, r.open, r.currency,
+         r.status, r.days_overdue or "", r.discount_until, r.paid_date) for r in rows]
     if not body:
         return "no invoices"
     if any(r.einvoice for r in rows):  # the e-invoicing platform's status, where the ledger has

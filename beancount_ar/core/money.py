@@ -32,6 +32,17 @@ def quantum(currency: str) -> Decimal:
     return Decimal(1).scaleb(-digits)
 
 
+def places(value: Decimal) -> int:
+    """How many decimal places `value` is written with: 2 for 12.50, 0 for 12 or 1E+2."""
+    exponent = value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def currency_places(currency: str) -> int:
+    """The decimal places of `currency`: 2 for EUR, 0 for JPY."""
+    return places(quantum(currency))
+
+
 def round_money(amount: Decimal, currency: str) -> Decimal:
     """Round `amount` half-up to the precision of `currency`."""
     return amount.quantize(quantum(currency), rounding=ROUND_HALF_UP)

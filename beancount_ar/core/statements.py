@@ -390,11 +390,14 @@ def _item_line(index: _Index, letters: _Letters, states: Sequence[ItemState],
 def _credit_line(index: _Index, letters: _Letters, credit: Credit, amount: Decimal,
                  balance: Decimal) -> Line:
     filename, lineno = _meta(credit.entry)
+    # A discount the invoice plugin posted says what it is by its kind and lettrage; its
+    # narration (in the plugin's words) would be English in a French statement.
+    generated = credit.entry is not None and bool(credit.entry.meta.get("ar_generated"))
     return Line(
         date=credit.date,
         kind=credit.kind,
         reference=credit.number or "",
-        description=_narration(credit.entry),
+        description="" if generated else _narration(credit.entry),
         amount=amount,
         balance=balance,
         letter=letters.letter(_credit_node(credit)),

@@ -85,20 +85,22 @@ def invoices_meta(book: Book, settlement: Settlement, posted: dict[int, PendingD
     split: dict[str, list[ItemState]] = {}
     for state in settlement.items:
         item = state.item
-        if item.kind != INVOICE:
+        number = item.invoice
+        if item.kind != INVOICE or number is None:
             continue
         if item.parts == 1:
-            yield invoices[item.invoice], invoice_meta(invoices[item.invoice], (state,), posted)
+            yield invoices[number], invoice_meta(invoices[number], (state,), posted)
             continue
-        states = split.setdefault(item.invoice, [])
+        states = split.setdefault(number, [])
         states.append(state)
         if len(states) == item.parts:
-            yield invoices[item.invoice], invoice_meta(invoices[item.invoice], states, posted)
+            yield invoices[number], invoice_meta(invoices[number], states, posted)
 
 
 def discount_entry(pending: PendingDiscount, config: ArConfig, customer: Customer) -> Any:
     """The transaction that books a discount a payment earned."""
     item, payment = pending.item, pending.payment
+    assert item.invoice is not None and config.discount_account is not None  # see `settle`
     source = payment.entry.meta
     meta = data.new_metadata(GENERATED, int(source.get("lineno") or 0), {
         "ar_generated": "discount",

@@ -30,7 +30,7 @@ from babel.numbers import format_currency
 from markupsafe import Markup
 
 from beancount_ar.core.company import DIRECTIVE, Company, read_company
-from beancount_ar.core.money import quantum
+from beancount_ar.core.money import currency_places
 from beancount_ar.i18n import format_day
 
 TEMPLATE_DIR = "ar-templates"
@@ -77,7 +77,7 @@ def _amount(context: Any, value: Decimal | None, currency: str) -> str:
     """An amount in the currency's precision, without the currency symbol (for table cells)."""
     if value is None:
         return ""
-    digits = max(0, -quantum(currency).as_tuple().exponent)
+    digits = currency_places(currency)
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
     return format_currency(value, currency, format=pattern, currency_digits=False,
                            locale=context.get("locale", "en_GB"))

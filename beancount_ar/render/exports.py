@@ -34,7 +34,7 @@ from decimal import Decimal
 from typing import Any
 
 from beancount_ar.core.aging import Aging
-from beancount_ar.core.money import ZERO, quantum
+from beancount_ar.core.money import ZERO, currency_places
 from beancount_ar.core.report import InvoiceRow
 
 TEXT = "text"
@@ -217,7 +217,7 @@ def to_csv(table: Table, dialect: Dialect = ENGLISH,
 
 
 def _money_format(currency: str) -> str:
-    digits = -quantum(currency).as_tuple().exponent if currency else 2
+    digits = currency_places(currency) if currency else 2
     return "#,##0" + ("." + "0" * digits if digits > 0 else "")
 
 

@@ -171,7 +171,7 @@ def notes(document: InvoiceDocument, company: Company, charges: StatedCharges,
     currency = document.currency
     if document.is_credit_note:
         return out
-    if document.discount_until and document.discount:
+    if document.discount_until and document.discount and document.discount_percent:
         out["AAB"] = L["discount_terms"].format(
             percent=num(document.discount_percent),
             date=format_date(document.discount_until, "long", locale=locale),

@@ -37,7 +37,7 @@ def _fetcher(roots: tuple[str, ...]):
     """A WeasyPrint URL fetcher for data: URIs and files under `roots`, nothing else."""
     urls = need("weasyprint.urls", "pdf", "PDF documents", "or write HTML with --format html")
 
-    class LocalFetcher(urls.URLFetcher):
+    class LocalFetcher(urls.URLFetcher):  # type: ignore[name-defined]  # imported at run time
         def fetch(self, url: str, headers: Any = None):  # noqa: D102
             scheme = url.split(":", 1)[0].lower()
             if scheme == "file":
