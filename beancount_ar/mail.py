@@ -25,18 +25,28 @@ import os
 import re
 import smtplib
 import ssl
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
+from beancount_ar.core.messages import N_, Reason, reason
 from beancount_ar.core.reminder_config import SmtpSettings, valid_email
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 
 
 class MailError(Exception):
-    """A message cannot be made or sent; the message says why and what to do."""
+    """A message cannot be made or sent; the message says why and what to do, in any language
+    (`text`)."""
+
+    def __init__(self, why: Reason | str) -> None:
+        self.why = why if isinstance(why, Reason) else Reason(why)
+        super().__init__(self.why.text())
+
+    def text(self, t: Callable[..., str] | None = None) -> str:
+        """The message in `t`'s language (see `beancount_ar.core.messages`)."""
+        return self.why.text(t)
 
 
 def one_line(text: str | None, limit: int = 200) -> str:
@@ -111,9 +121,10 @@ def smtp_password(settings: SmtpSettings,
     environ = os.environ if environ is None else environ
     password = environ.get(settings.password_env)
     if not password:
-        raise MailError(f"smtp_user is {settings.user!r} but the environment variable "
-                        f"{settings.password_env} holding its password is not set; export it "
-                        "(the password never goes in the ledger)")
+        raise MailError(reason(N_("smtp_user is {user} but the environment variable {variable} "
+                                  "holding its password is not set; export it (the password "
+                                  "never goes in the ledger)"), user=repr(settings.user),
+                               variable=settings.password_env))
     return password
 
 
@@ -144,8 +155,8 @@ class SmtpSession:
     def __init__(self, settings: SmtpSettings, password: str | None = None, *,
                  context: ssl.SSLContext | None = None, timeout: float = 30) -> None:
         if not settings.host:
-            raise MailError("no mail server: set smtp_host in the ledger's custom "
-                            "\"ar-reminders\" directive, or give --smtp HOST:PORT")
+            raise MailError(N_("no mail server: set smtp_host in the ledger's custom "
+                               "\"ar-reminders\" directive, or give --smtp HOST:PORT"))
         self.settings = settings
         self.password = password
         self.context = context
@@ -171,28 +182,33 @@ class SmtpSession:
             smtp.ehlo()
             if settings.starttls:
                 if not smtp.has_extn("starttls"):
-                    raise MailError(f"the mail server {self.where} does not offer STARTTLS: "
-                                    "nothing is sent in clear; use a server that does, or set "
-                                    "smtp_starttls: False (only for a server on this machine)")
+                    raise MailError(reason(N_(
+                        "the mail server {server} does not offer STARTTLS: nothing is sent in "
+                        "clear; use a server that does, or set smtp_starttls: False (only for a "
+                        "server on this machine)"), server=self.where))
                 smtp.starttls(context=context)
                 smtp.ehlo()
             if settings.user:
                 if self.password is None:
-                    raise MailError(f"smtp_user {settings.user!r} needs a password: set the "
-                                    f"environment variable {settings.password_env}")
+                    raise MailError(reason(N_("smtp_user {user} needs a password: set the "
+                                              "environment variable {variable}"),
+                                           user=repr(settings.user),
+                                           variable=settings.password_env))
                 smtp.login(settings.user, self.password)
         except MailError:
             self.close()
             raise
         except smtplib.SMTPAuthenticationError as exc:
             self.close()
-            raise MailError(f"the mail server {self.where} refused the login of "
-                            f"{settings.user!r} ({_reason(exc)}); check the user and the "
-                            f"password in {settings.password_env}") from None
+            raise MailError(reason(N_("the mail server {server} refused the login of {user} "
+                                      "({error}); check the user and the password in "
+                                      "{variable}"), server=self.where,
+                                   user=repr(settings.user), error=_reason(exc),
+                                   variable=settings.password_env)) from None
         except (smtplib.SMTPException, OSError) as exc:  # timeouts are OSErrors
             self.close()
-            raise MailError(f"cannot use the mail server {self.where}: {_reason(exc)}"
-                            ) from None
+            raise MailError(reason(N_("cannot use the mail server {server}: {error}"),
+                                   server=self.where, error=_reason(exc))) from None
         return self
 
     def send(self, message: EmailMessage) -> list[str]:
@@ -204,8 +220,9 @@ class SmtpSession:
         try:
             refused = self.smtp.send_message(message, from_addr=sender, to_addrs=to)
         except (smtplib.SMTPException, OSError) as exc:
-            raise MailError(f"the mail server {self.where} did not take the message to "
-                            f"{', '.join(to)}: {_reason(exc)}") from None
+            raise MailError(reason(N_("the mail server {server} did not take the message to "
+                                      "{recipients}: {error}"), server=self.where,
+                                   recipients=", ".join(to), error=_reason(exc))) from None
         return [addr for addr in to if addr not in refused]
 
     def close(self) -> None:

@@ -611,7 +611,7 @@ class AccountsReceivable(FavaExtensionBase):
                                              message=str(exc))}), 422
         except MailError as exc:
             return flask.jsonify({"error": t("The e-mail was not sent and nothing was "
-                                             "recorded: {message}", message=str(exc))}), 502
+                                             "recorded: {message}", message=exc.text(t))}), 502
         except Exception as exc:  # noqa: BLE001 - an answer, never a traceback
             log.exception("fava_ar_extension: %s action", channel)
             return flask.jsonify({"error": f"internal error ({exc.__class__.__name__}: {exc})"}

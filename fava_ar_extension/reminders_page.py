@@ -152,7 +152,7 @@ class ReminderView:
         try:
             _, to = email_addresses(self.job, reminder)
         except MailError as exc:
-            return "", str(exc)
+            return "", exc.text(self.t)
         return ", ".join(a.addr_spec for a in to), None
 
     def row(self, reminder: Reminder, state: str, mail_problem: str | None) -> dict[str, Any]:
@@ -203,7 +203,7 @@ class ReminderView:
         try:
             smtp_password(smtp)
         except MailError as exc:
-            return str(exc)
+            return exc.text(self.t)
         return None
 
     def recorded_today(self) -> list[dict[str, Any]]:

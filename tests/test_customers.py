@@ -89,7 +89,12 @@ def test_e_mail_of_a_customer_of_a_shared_account_is_on_its_invoices(book):
         "gestion@sci-bellevue.example"
     assert customer_email(book, "Assets:Receivable:Divers/Garage Martin") is None
     hint = where_email_goes(book, "Assets:Receivable:Divers/Garage Martin")
-    assert "to its invoice transactions" in hint and "open directive" not in hint.split("(")[0]
+    assert "to its invoice transactions" in hint.text() and \
+        "open directive" not in hint.text().split("(")[0]
+    # said in French on a French page
+    from beancount_ar.i18n import translator
+    assert hint.text(translator("fr")).startswith(
+        "Garage Martin n'a pas d'adresse e-mail : ajoutez email: \"...\" à ses factures")
 
 
 def test_the_cli_and_the_statement_look_customers_up_alike(tmp_path, capsys):

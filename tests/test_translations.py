@@ -37,7 +37,7 @@ CODES = {*STATUSES, *KINDS, *metrics.RISK_LEVELS, CREDIT_NOTE, DEBIT, DISCOUNT, 
 
 def messages() -> set[str | tuple[str, str]]:
     found: set[str | tuple[str, str]] = set()
-    for folder in (ROOT / "fava_ar_extension", ROOT / "beancount_ar" / "core"):
+    for folder in (ROOT / "fava_ar_extension", ROOT / "beancount_ar"):
         for _, _, message, _, _ in extract_from_dir(str(folder), METHODS, keywords=KEYWORDS):
             found.add(message if isinstance(message, str) else tuple(message))
     found.discard("")

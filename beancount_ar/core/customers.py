@@ -20,6 +20,7 @@ import difflib
 from typing import Any
 
 from beancount_ar.core.book import Book
+from beancount_ar.core.messages import N_, Reason, reason
 
 
 class CustomerError(ValueError):
@@ -99,13 +100,17 @@ def customer_email(book: Book, key: str) -> str | None:
     return latest[1] if latest else None
 
 
-def where_email_goes(book: Book, key: str) -> str:
-    """How to give a customer an e-mail address, for messages that say one is missing."""
+def where_email_goes(book: Book, key: str) -> Reason:
+    """That a customer has no e-mail address, and where to give it one."""
     customer = book.customers[key]
     if customer.shared:
-        return (f"add email: \"...\" to its invoice transactions (it shares {customer.account} "
-                "with other customers, so that account's open directive cannot say it)")
-    return f"add email: \"...\" to the open directive of {customer.account}"
+        return reason(N_("{name} has no e-mail address: add email: \"...\" to its invoice "
+                         "transactions (it shares {account} with other customers, so that "
+                         "account's open directive cannot say it), or print the letter"),
+                      name=customer.name, account=customer.account)
+    return reason(N_("{name} has no e-mail address: add email: \"...\" to the open directive "
+                     "of {account}, or print the letter"),
+                  name=customer.name, account=customer.account)
 
 
 __all__ = ["CustomerError", "customer_email", "find_customer", "find_customers",

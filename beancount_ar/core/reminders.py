@@ -49,12 +49,13 @@ gives Le Zinc a level-2 (firm) letter - unless Le Zinc is a late payer, who got 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from beancount_ar.core.allocation import ItemState, Settlement
+from beancount_ar.core.messages import N_, Reason
+from beancount_ar.core.messages import reason as _reason
 from beancount_ar.core.metrics import Behaviour, payment_behaviour
 from beancount_ar.core.model import DEBIT, INVOICE, PAYMENT, PENALTY, Item, PaymentPlan
 from beancount_ar.core.money import ZERO
@@ -97,40 +98,6 @@ class ReminderPolicy:
                                  self.late_payer_days.get(level.number, level.days))
                            for level in levels)
         return levels
-
-
-def N_(message: str) -> str:
-    """Marks a message for translation where it is written (gettext's ``N_``): the adapters
-    translate it when they show it (`Reason.text`)."""
-    return message
-
-
-@dataclass(frozen=True, slots=True)
-class Reason:
-    """Why the policy decided something, as a message (English, with ``{name}`` placeholders)
-    and its values, so that each page or document can say it in its language; `codes` names
-    the values that are codes to translate too (a level's or a profile's name)."""
-
-    message: str
-    values: tuple[tuple[str, Any], ...] = ()
-    codes: tuple[str, ...] = ()
-
-    def text(self, t: Callable[..., str] | None = None) -> str:
-        """The reason in `t`'s language (a translator such as ``beancount_ar.i18n``'s), else
-        in English."""
-        values = dict(self.values)
-        if t is None:
-            return self.message.format(**values)
-        for key in self.codes:
-            values[key] = t(str(values[key]))
-        return t(self.message, **values)
-
-    def __str__(self) -> str:
-        return self.text()
-
-
-def _reason(message: str, codes: tuple[str, ...] = (), **values: Any) -> Reason:
-    return Reason(message, tuple(values.items()), codes)
 
 
 def policy_statement(policy: ReminderPolicy = ReminderPolicy()) -> tuple[Reason, ...]:

@@ -52,6 +52,7 @@ from beancount_ar.core.customers import (
     find_customer,
     where_email_goes,
 )
+from beancount_ar.core.messages import N_, reason
 from beancount_ar.core.model import INVOICE, PENALTY, Customer
 from beancount_ar.core.money import ZERO
 from beancount_ar.core.reminder_config import DIRECTIVE as SETTINGS_DIRECTIVE
@@ -429,14 +430,14 @@ def email_addresses(job: ReminderJob, reminder: Reminder) -> tuple[Address, list
     customer = book.customers[reminder.customer]
     good, bad = split_emails(customer_email(book, reminder.customer))
     if bad:
-        raise MailError(f"{one_line(customer.name, 60)}: email {one_line(bad[0], 80)!r} is not an "
-                        f"e-mail address; correct the email: metadata of {customer.account}")
+        raise MailError(reason(N_("{name}: email {address} is not an e-mail address; correct the "
+                                  "email: metadata of {account}"), name=one_line(customer.name, 60),
+                               address=repr(one_line(bad[0], 80)), account=customer.account))
     if not good:
-        raise MailError(f"{one_line(customer.name, 60)} has no e-mail address: "
-                        f"{where_email_goes(book, reminder.customer)}, or print the letter")
+        raise MailError(where_email_goes(book, reminder.customer))
     if not job.company.email:
-        raise MailError("the company has no e-mail address to send from: add 'email' to the "
-                        "custom \"ar-company\" directive")
+        raise MailError(N_("the company has no e-mail address to send from: add 'email' to the "
+                           "custom \"ar-company\" directive"))
     return (address(job.company.email, job.company.name),
             [address(addr, customer.name) for addr in good])
 
