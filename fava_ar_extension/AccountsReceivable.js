@@ -418,8 +418,11 @@ async function runBulk(ctx, root, panel, button) {
       count.textContent = text("arCancellingText");
     }
   };
+  /** @type {Map<HTMLButtonElement, boolean>} */
+  const wasDisabled = new Map();
   for (const other of starters) {
     if (other instanceof HTMLButtonElement) {
+      wasDisabled.set(other, other.disabled);
       other.disabled = true;
     }
   }
@@ -502,6 +505,10 @@ async function runBulk(ctx, root, panel, button) {
   }
   if (reload instanceof HTMLElement) {
     reload.hidden = false;
+  }
+  // a run again (after Cancel) goes on where this one stopped: what was sent answers "already"
+  for (const [other, disabled] of wasDisabled) {
+    other.disabled = disabled;
   }
   bulkRunning = false;
 }

@@ -2,8 +2,9 @@
 
 ``?view=statements`` lists the customers with a balance at the statement date and offers the
 ZIP of all their statements (the page's script fetches it with the link disabled, saying how
-many statements are being made, then done or why it failed); ``&customer=Assets:Receivable:Dupont`` shows that customer's
-statement embedded as the document looks, with its PDF. Parameters, all optional:
+many statements are being made, then done or why it failed);
+``&customer=Assets:Receivable:Dupont`` shows that customer's statement embedded as the document
+looks, with its PDF. Parameters, all optional:
 
 - ``type``: ``activity`` (balance forward, the default) or ``open`` (open items);
 - ``from``, ``to``: the period (activity) and the statement date; by default the period of Fava's
