@@ -353,7 +353,8 @@ let bulkRunning = false;
  * @param {ExtensionContext} ctx
  * @param {string} href
  * @param {string} customer
- * @returns {Promise<{outcome: string, message: string, stop: boolean}>}
+ * @returns {Promise<{outcome: string, message: string, stop: string}>}
+ *   `stop`: why no letter should follow (the name of the page's text saying so), else "".
  */
 async function postOne(ctx, href, customer) {
   /** @type {Response} */
@@ -364,7 +365,10 @@ async function postOne(ctx, href, customer) {
       await ctx.api.request(endpoint, "POST", params, { customer }, "raw")
     );
   } catch {
-    return { outcome: "failed", message: "", stop: true };
+    return { outcome: "failed", message: "", stop: "arNetworkText" };
+  }
+  if (response.status === 401) {
+    return { outcome: "failed", message: "", stop: "arReadOnlyText" };
   }
   /** @type {{ok?: boolean, outcome?: string, message?: string, error?: string}} */
   let answer;
@@ -377,7 +381,7 @@ async function postOne(ctx, href, customer) {
   return {
     outcome: answer.outcome ?? (ok ? "sent" : "failed"),
     message: (ok ? answer.message : answer.error) ?? "",
-    stop: response.status === 401,
+    stop: "",
   };
 }
 
@@ -485,8 +489,12 @@ async function runBulk(ctx, root, panel, button) {
       report(row, "skipped", "");
     } else {
       const result = await postOne(ctx, action.dataset.arPost, row.dataset.customer ?? "");
-      report(row, result.outcome, result.message);
-      stopped = result.stop;
+      // Fava read-only (401) or out of reach: the page's own words, and no letter after this one
+      const texts = root.querySelector(".ar-reminders");
+      const why =
+        texts instanceof HTMLElement && result.stop ? (texts.dataset[result.stop] ?? "") : "";
+      report(row, result.outcome, result.message || why);
+      stopped = result.stop !== "";
     }
     done += 1;
     if (bar instanceof HTMLProgressElement) {

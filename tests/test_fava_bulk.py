@@ -89,3 +89,10 @@ def test_french_bulk_words(tmp_path):
     text = text_of(body)
     assert "Envoyer les 5 lettres par e-mail" in text, text[:500]
     assert 'data-ar-progress-text="{done} sur {total} lettres"' in body
+
+
+def test_read_only_fava_offers_no_bulk_action(tmp_path):
+    body = Fava(tmp_path, read_only=True).page()
+    for kind in ("send", "mark"):
+        button = re.search(rf'<button [^>]*class="ar-button ar-bulk-{kind}"[^>]*>', body).group(0)
+        assert " disabled " in button and 'title="Fava runs in read-only mode."' in button
