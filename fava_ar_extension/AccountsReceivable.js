@@ -20,6 +20,14 @@
  *   `recorded=KEY`. Fava answers 401 when it runs read-only: the button says so. The button
  *   stays disabled while the request runs, against double clicks (the server refuses a second
  *   record of the same letter anyway).
+ * - `<button data-ar-bulk="email|letter">` in `.ar-bulk` (the Reminders page) runs the same
+ *   per-letter action for every letter of the table, one at a time: "n of N", then per
+ *   customer the outcome the server names in its answer (sent, recorded, already sent,
+ *   skipped, failed) with its message. Rows with `data-ar-bulk-skip` are not e-mailed (the
+ *   reason is shown). Cancel stops after the current letter. The server refuses a second
+ *   record of a letter, so a reload or a second run sends nothing twice.
+ * - `<a data-ar-zip>` (the Statements page's ZIP) downloads through `ctx.api`, the link
+ *   disabled and saying how many statements are being made, then done or why it failed.
  */
 
 /**
@@ -327,6 +335,282 @@ function wireActions(ctx, root) {
 }
 
 /**
+ * A text of the page with `{name}` placeholders filled in.
+ * @param {string} text
+ * @param {Record<string, string | number>} values
+ */
+function fill(text, values) {
+  return text.replace(/\{(\w+)\}/g, (whole, name) =>
+    name in values ? String(values[name]) : whole,
+  );
+}
+
+/** Whether a bulk run is going on (one at a time, against double clicks). */
+let bulkRunning = false;
+
+/**
+ * POST one letter's action; the outcome the server names and its message.
+ * @param {ExtensionContext} ctx
+ * @param {string} href
+ * @param {string} customer
+ * @returns {Promise<{outcome: string, message: string, stop: string}>}
+ *   `stop`: why no letter should follow (the name of the page's text saying so), else "".
+ */
+async function postOne(ctx, href, customer) {
+  /** @type {Response} */
+  let response;
+  try {
+    const [endpoint, params] = endpointOf(href);
+    response = /** @type {Response} */ (
+      await ctx.api.request(endpoint, "POST", params, { customer }, "raw")
+    );
+  } catch {
+    return { outcome: "failed", message: "", stop: "arNetworkText" };
+  }
+  if (response.status === 401) {
+    return { outcome: "failed", message: "", stop: "arReadOnlyText" };
+  }
+  /** @type {{ok?: boolean, outcome?: string, message?: string, error?: string}} */
+  let answer;
+  try {
+    answer = await response.json();
+  } catch {
+    answer = { error: `${response.status} ${response.statusText}` };
+  }
+  const ok = response.ok && answer.ok === true;
+  return {
+    outcome: answer.outcome ?? (ok ? "sent" : "failed"),
+    message: (ok ? answer.message : answer.error) ?? "",
+    stop: "",
+  };
+}
+
+/**
+ * Run a bulk action over the letters of the Reminders table (see the module docstring).
+ * @param {ExtensionContext} ctx
+ * @param {HTMLElement} root
+ * @param {HTMLElement} panel
+ * @param {HTMLButtonElement} button
+ */
+async function runBulk(ctx, root, panel, button) {
+  const channel = button.dataset.arBulk;
+  const confirmation = button.dataset.arConfirm;
+  if (bulkRunning || (confirmation && !window.confirm(confirmation))) {
+    return;
+  }
+  bulkRunning = true;
+  const text = (/** @type {string} */ name) => panel.dataset[name] ?? "";
+  const starters = Array.from(panel.querySelectorAll("button[data-ar-bulk]"));
+  const cancel = panel.querySelector(".ar-bulk-cancel");
+  const line = panel.querySelector(".ar-bulk-progress");
+  const bar = panel.querySelector("progress");
+  const count = panel.querySelector(".ar-bulk-count");
+  const results = panel.querySelector(".ar-bulk-results");
+  const reload = panel.querySelector(".ar-bulk-reload");
+  const rows = Array.from(
+    root.querySelectorAll("#ar-reminders-table tbody tr[data-customer]"),
+  ).filter((row) => row instanceof HTMLElement);
+  const total = rows.length;
+  let cancelled = false;
+  /** @type {() => void} */
+  const onCancel = () => {
+    cancelled = true;
+    if (cancel instanceof HTMLButtonElement) {
+      cancel.disabled = true;
+    }
+    if (count) {
+      count.textContent = text("arCancellingText");
+    }
+  };
+  /** @type {Map<HTMLButtonElement, boolean>} */
+  const wasDisabled = new Map();
+  for (const other of starters) {
+    if (other instanceof HTMLButtonElement) {
+      wasDisabled.set(other, other.disabled);
+      other.disabled = true;
+    }
+  }
+  if (cancel instanceof HTMLButtonElement) {
+    cancel.hidden = false;
+    cancel.disabled = false;
+    cancel.addEventListener("click", onCancel);
+  }
+  if (results) {
+    results.replaceChildren();
+  }
+  if (line instanceof HTMLElement) {
+    line.hidden = false;
+  }
+  if (bar instanceof HTMLProgressElement) {
+    bar.max = Math.max(total, 1);
+    bar.value = 0;
+  }
+  /**
+   * @param {HTMLElement} row
+   * @param {string} outcome
+   * @param {string} message
+   */
+  const report = (row, outcome, message) => {
+    const item = document.createElement("li");
+    item.dataset.customer = row.dataset.customer ?? "";
+    item.dataset.outcome = outcome;
+    const name = document.createElement("strong");
+    name.textContent = row.dataset.name ?? row.dataset.customer ?? "";
+    const label = text(`arOutcome${outcome[0]?.toUpperCase()}${outcome.slice(1)}`) || outcome;
+    item.append(name, `: ${label}${message ? ` – ${message}` : ""}`);
+    item.classList.toggle("ar-bad", outcome === "failed");
+    item.classList.toggle("ar-ok", outcome === "sent" || outcome === "recorded");
+    results?.append(item);
+    const status = row.querySelector(".ar-action-status");
+    if (status instanceof HTMLElement) {
+      say(status, label, outcome === "failed");
+    }
+    if (["sent", "recorded", "already"].includes(outcome)) {
+      for (const own of row.querySelectorAll("button")) {
+        own.disabled = true;
+      }
+    }
+  };
+  let done = 0;
+  let stopped = false;
+  for (const row of rows) {
+    if (cancelled || stopped) {
+      report(row, "cancelled", "");
+      continue;
+    }
+    if (count) {
+      count.textContent = `${fill(text("arProgressText"), { done: done + 1, total })} – ${row.dataset.name ?? ""}`;
+    }
+    const skip = row.dataset.arBulkSkip;
+    const action = row.querySelector(channel === "email" ? "button.ar-send" : "button.ar-mark");
+    if (channel === "email" && skip) {
+      report(row, "skipped", skip);
+    } else if (!(action instanceof HTMLButtonElement) || !action.dataset.arPost) {
+      report(row, "skipped", "");
+    } else {
+      const result = await postOne(ctx, action.dataset.arPost, row.dataset.customer ?? "");
+      // Fava read-only (401) or out of reach: the page's own words, and no letter after this one
+      const texts = root.querySelector(".ar-reminders");
+      const why =
+        texts instanceof HTMLElement && result.stop ? (texts.dataset[result.stop] ?? "") : "";
+      report(row, result.outcome, result.message || why);
+      stopped = result.stop !== "";
+    }
+    done += 1;
+    if (bar instanceof HTMLProgressElement) {
+      bar.value = done;
+    }
+  }
+  if (count) {
+    count.textContent = fill(
+      text(cancelled || stopped ? "arCancelledText" : "arDoneText"),
+      { done, total },
+    );
+  }
+  if (cancel instanceof HTMLButtonElement) {
+    cancel.removeEventListener("click", onCancel);
+    cancel.hidden = true;
+  }
+  if (reload instanceof HTMLElement) {
+    reload.hidden = false;
+  }
+  // a run again (after Cancel) goes on where this one stopped: what was sent answers "already"
+  for (const [other, disabled] of wasDisabled) {
+    other.disabled = disabled;
+  }
+  bulkRunning = false;
+}
+
+/**
+ * @param {ExtensionContext} ctx
+ * @param {HTMLElement} root
+ */
+function wireBulk(ctx, root) {
+  const panel = root.querySelector(".ar-bulk");
+  if (!(panel instanceof HTMLElement)) {
+    return;
+  }
+  for (const button of panel.querySelectorAll("button[data-ar-bulk]")) {
+    if (!(button instanceof HTMLButtonElement)) {
+      continue;
+    }
+    button.addEventListener("click", (event) => {
+      event.preventDefault();
+      if (!button.disabled) {
+        runBulk(ctx, root, panel, button).catch((error) => {
+          bulkRunning = false;
+          console.error(error);
+        });
+      }
+    });
+  }
+}
+
+/**
+ * The statements' ZIP through `ctx.api`: the link disabled and busy while it is made.
+ * @param {ExtensionContext} ctx
+ * @param {HTMLElement} root
+ */
+function wireZip(ctx, root) {
+  for (const link of root.querySelectorAll("a[data-ar-zip]")) {
+    if (!(link instanceof HTMLAnchorElement)) {
+      continue;
+    }
+    const status = link.parentElement?.querySelector(".ar-zip-status");
+    let busy = false;
+    link.addEventListener("click", (event) => {
+      event.preventDefault();
+      if (busy) {
+        return;
+      }
+      busy = true;
+      link.setAttribute("aria-disabled", "true");
+      link.classList.add("ar-disabled");
+      if (status instanceof HTMLElement) {
+        status.classList.remove("ar-bad", "ar-ok");
+        status.textContent = link.dataset.arBusyText ?? "";
+      }
+      const finish = (/** @type {string} */ message, /** @type {boolean} */ bad) => {
+        busy = false;
+        link.removeAttribute("aria-disabled");
+        link.classList.remove("ar-disabled");
+        if (status instanceof HTMLElement) {
+          say(status, message, bad);
+        }
+      };
+      const [endpoint, params] = endpointOf(link.href);
+      /** @type {Promise<unknown>} */ (ctx.api.request(endpoint, "GET", params, undefined, "raw"))
+        .then(async (raw) => {
+          const response = /** @type {Response} */ (raw);
+          if (!response.ok) {
+            const page = new DOMParser().parseFromString(await response.text(), "text/html");
+            const why = page.querySelector("p")?.textContent ?? `${response.status}`;
+            finish(fill(link.dataset.arFailedText ?? "{message}", { message: why }), true);
+            return;
+          }
+          const disposition = response.headers.get("Content-Disposition") ?? "";
+          const name =
+            /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition)?.[1] ?? "statements.zip";
+          const blob = await response.blob();
+          const save = document.createElement("a");
+          save.href = URL.createObjectURL(blob);
+          save.download = decodeURIComponent(name);
+          save.hidden = true;
+          save.dataset.remote = "";
+          document.body.append(save);
+          save.click();
+          save.remove();
+          setTimeout(() => URL.revokeObjectURL(save.href), 60000);
+          finish(link.dataset.arDoneText ?? "", false);
+        })
+        .catch(() => {
+          finish(fill(link.dataset.arFailedText ?? "{message}", { message: "" }), true);
+        });
+    });
+  }
+}
+
+/**
  * Fava's extension context (frontend/src/extension-api.d.ts in Fava 1.30).
  * @typedef {object} ExtensionContext
  * @property {{request: (endpoint: string, method: "GET" | "PUT" | "POST" | "DELETE",
@@ -346,5 +630,7 @@ export default {
     wireFilters(root);
     wirePreviews(root);
     wireActions(ctx, root);
+    wireBulk(ctx, root);
+    wireZip(ctx, root);
   },
 };

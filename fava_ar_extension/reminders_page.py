@@ -19,6 +19,13 @@ the file where Fava inserts entries by the same workflow as ``bean-ar remind``
 action is refused when the letter's records already exist for today, so a double click, a second
 browser tab or a cron job sending at the same moment, records and sends nothing twice.
 
+Bulk work: *Send all by e-mail* and *Mark all as sent* (AccountsReceivable.js) post the same
+per-letter actions one letter at a time, showing "n of N" and, per customer, what was sent,
+skipped or failed; *Cancel* stops after the current letter. Which letters a bulk run takes
+(`bulk_skip`) and how each outcome reads (`outcome_labels`, the ``outcome`` of each answer:
+``sent``, ``recorded``, ``already``, ``skipped``, ``failed``) are decided here; a reload or a
+second run sends nothing twice, since each letter already recorded today answers ``already``.
+
 Letters, e-mails and records are made by `beancount_ar.render.letters`, `beancount_ar.mail` and
 `beancount_ar.ledger_writer`; this module only reads the request, checks and hands over.
 """
@@ -96,6 +103,26 @@ def letter_of(job: ReminderJob, key: str, t: Callable[..., str]) -> tuple[Remind
         raise PageError(t("Unknown customer “{customer}”.", customer=key), 404)
     raise PageError(t("No reminder for {name} today: nothing of theirs is due for one.",
                       name=customers[key].name), 404)
+
+
+def bulk_skip(state: str, mail_blocked: str | None, t: Callable[..., str]) -> str | None:
+    """Why *Send all by e-mail* leaves a letter out (None: it takes it): only the letters due
+    today go, and only those that can be e-mailed (a server, a password, an address)."""
+    if state != READY:
+        return t("not due today")
+    return mail_blocked
+
+
+# The outcome of one letter in a bulk run, as each action answers it (its JSON ``outcome``).
+SENT, RECORDED, ALREADY, SKIPPED, FAILED, CANCELLED = (
+    "sent", "recorded", "already", "skipped", "failed", "cancelled")
+
+
+def outcome_labels(t: Callable[..., str]) -> dict[str, str]:
+    """How a bulk run reports each outcome, per customer, in the page's language."""
+    return {SENT: t("sent"), RECORDED: t("recorded as sent by post"),
+            ALREADY: t("already sent: nothing sent again"), SKIPPED: t("skipped"),
+            FAILED: t("failed"), CANCELLED: t("not sent: cancelled")}
 
 
 def records_on(job: ReminderJob, day: datetime.date,
@@ -177,6 +204,7 @@ class ReminderView:
             "send": links.endpoint("reminder_send") if state == READY else None,
             "record": links.endpoint("reminder_record") if state == READY else None,
             "send_blocked": blocked,
+            "bulk_skip": bulk_skip(state, blocked, t),
             "confirm": t("Send the letter to {name} ({to}) by e-mail now, and record it?",
                          name=customer.name, to=recipient),
         }
@@ -256,6 +284,7 @@ class ReminderView:
             "preview": None,
             "notice": None,
         }
+        body["bulk"] = self.bulk(body["rows"])
         wanted = args.get("preview")
         if wanted:
             body["preview"] = self.preview(wanted)
@@ -263,6 +292,34 @@ class ReminderView:
         if recorded:
             body["notice"] = self.notice(recorded)
         return body
+
+    def bulk(self, rows: list[dict[str, Any]]) -> dict[str, Any]:
+        """The bulk actions' counts and words: how many letters each takes, its progress line
+        (``{done}`` and ``{total}`` filled in by the page's script) and the outcomes' labels."""
+        t = self.t
+        emailable = sum(1 for row in rows if row["bulk_skip"] is None)
+        return {
+            "email": emailable, "letter": len(rows),
+            "email_text": t.n("Send the {count} letter by e-mail",
+                              "Send all {count} letters by e-mail", emailable),
+            "letter_text": t.n("Mark the {count} letter as sent by post",
+                               "Mark all {count} letters as sent by post", len(rows)),
+            "email_confirm": t.n("E-mail {count} letter now and record it? Letters that cannot "
+                                 "be e-mailed are skipped.",
+                                 "E-mail {count} letters now and record them? Letters that "
+                                 "cannot be e-mailed are skipped.", emailable),
+            "letter_confirm": t.n("Record {count} letter as sent by post?",
+                                  "Record {count} letters as sent by post?", len(rows)),
+            "progress": t("{done} of {total} letters", done="{done}", total="{total}"),
+            "done": t("Finished: {done} of {total} letters.", done="{done}",
+                      total="{total}"),
+            "cancelled": t("Cancelled after {done} of {total} letters; the others were not "
+                           "sent.", done="{done}", total="{total}"),
+            "cancelling": t("Stopping after the current letter…"),
+            "reload": t("Reload the page to see the worklist as it is now."),
+            "reload_url": self.links.view("reminders"),
+            "outcomes": outcome_labels(t),
+        }
 
     def preview(self, key: str) -> dict[str, Any]:
         customer = self.customers.get(key)
@@ -344,16 +401,16 @@ def act(job: ReminderJob, key: str, channel: str, dispatcher: Dispatcher, record
         raise ActionError(t("Already recorded today for {name}: {invoices} (level {level}, "
                             "{channel}). Nothing was sent or recorded again.", name=name,
                             invoices=", ".join(r.invoice for r in done), level=done[-1].level,
-                            channel=t(done[-1].channel)), 409)
+                            channel=t(done[-1].channel)), 409, outcome=ALREADY)
     reminder = next((r for r in job.worklist.reminders if r.customer == key), None)
     if reminder is None:
         held = next((r for r in job.worklist.waiting if r.customer == key), None)
         if held is not None:
             raise ActionError(t("The letter to {name} is held by the minimum spacing between "
                                 "two reminders until {date}.", name=name,
-                                date=held.ready_on.isoformat()), 409)
+                                date=held.ready_on.isoformat()), 409, outcome=SKIPPED)
         raise ActionError(t("No reminder for {name} today: nothing of theirs is due for one.",
-                            name=name), 409)
+                            name=name), 409, outcome=SKIPPED)
     records = record_directives(reminder, job.as_of, channel)
     numbers = [str(r.values[0].value) for r in records]
     deliver: Callable[[], Sequence[str]] | None = None
@@ -366,14 +423,15 @@ def act(job: ReminderJob, key: str, channel: str, dispatcher: Dispatcher, record
                                     send=deliver, who=name)
     except SentNotRecorded as exc:
         raise ActionError(t("The e-mail was sent, but the record could not be written: "
-                            "{message}", message=str(exc)), 503, sent=True) from None
+                            "{message}", message=str(exc)), 503, sent=True,
+                          outcome=FAILED) from None
     except WriteError as exc:
         raise ActionError(t("Nothing was sent or recorded: {message}", message=str(exc)),
                           503) from None
     if result.skipped:
         raise ActionError(t("Already recorded for {name} by another sender ({reason}). "
                             "Nothing was sent or recorded again.", name=name,
-                            reason=result.skipped), 409)
+                            reason=result.skipped), 409, outcome=ALREADY)
     recipients = result.recipients
     invoices = ", ".join(numbers)
     if send is not None:
@@ -383,6 +441,7 @@ def act(job: ReminderJob, key: str, channel: str, dispatcher: Dispatcher, record
         message_text = t("Recorded as sent by post in {file}: {invoices}.", file=record_file,
                          invoices=invoices)
     return {"ok": True, "message": message_text, "customer": key, "channel": channel,
+            "outcome": SENT if send is not None else RECORDED,
             "level": reminder.level.number, "recipients": recipients,
             "records": result.text.splitlines(), "file": record_file,
             "recovered": result.recovered}

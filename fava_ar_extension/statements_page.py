@@ -1,8 +1,10 @@
 """The Statements page and its downloads: statements of account, previewed and as PDF or ZIP.
 
 ``?view=statements`` lists the customers with a balance at the statement date and offers the
-ZIP of all their statements; ``&customer=Assets:Receivable:Dupont`` shows that customer's
-statement embedded as the document looks, with its PDF. Parameters, all optional:
+ZIP of all their statements (the page's script fetches it with the link disabled, saying how
+many statements are being made, then done or why it failed);
+``&customer=Assets:Receivable:Dupont`` shows that customer's statement embedded as the document
+looks, with its PDF. Parameters, all optional:
 
 - ``type``: ``activity`` (balance forward, the default) or ``open`` (open items);
 - ``from``, ``to``: the period (activity) and the statement date; by default the period of Fava's
@@ -157,6 +159,10 @@ def statements_page(analysis: Analysis, pages: Pages) -> dict[str, Any]:
         "rows": rows,
         "zip": links.endpoint("statements_zip", **own) if rows else None,
         "zip_text": t("Download the {count} statements (ZIP of PDFs)", count=len(rows)),
+        "zip_busy": t.n("Making {count} statement…", "Making {count} statements…", len(rows)),
+        "zip_done": t.n("Done: the ZIP of {count} statement is downloaded.",
+                        "Done: the ZIP of {count} statements is downloaded.", len(rows)),
+        "zip_failed": t("The ZIP could not be made: {message}", message="{message}"),
         "period": (t("Activity from {begin} to {end}", begin=request.start.isoformat(),
                      end=request.end.isoformat()) if request.kind == ACTIVITY else
                    t("Open items on {date}", date=request.end.isoformat())),

@@ -39,11 +39,14 @@ from tests.test_fava_browser import (  # noqa: F401 - fixtures and helpers share
 ZINC = "Assets:Receivable:RestaurantLeZinc"
 
 
-def start_fava(folder: Path, *options: str):
-    """Start fava on a copy of the example ledger in `folder`; (process, extension URL)."""
+def start_fava(folder: Path, *options: str, edit=None):
+    """Start fava on a copy of the example ledger in `folder` (changed by `edit(folder)` first);
+    (process, extension URL)."""
     for path in EXAMPLE.iterdir():
         if path.is_file():
             shutil.copy(path, folder / path.name)
+    if edit is not None:
+        edit(folder)
     port = free_port()
     log = (folder / "fava.log").open("w+")
     process = subprocess.Popen(
