@@ -202,9 +202,15 @@ class AccountsReceivable(FavaExtensionBase):
 
     @property  # type: ignore[override]
     def report_title(self) -> str:  # the sidebar entry, in Fava's language
-        return UI(current_language()).t("Receivables")
+        return self.ui().t("Receivables")
 
     # -- Fava's hooks ------------------------------------------------------------------------
+
+    def ui(self) -> UI:
+        """The request's language, and Fava's number format when the ledger sets Fava's
+        ``locale`` option (``custom "fava-option" "locale" "fr_FR"``)."""
+        money = self.ledger.format_decimal if self.ledger.fava_options.locale else None
+        return UI(current_language(), money)
 
     def after_load_file(self) -> None:
         """Report configuration problems on the Errors page; prepare today's figures."""
@@ -306,7 +312,7 @@ class AccountsReceivable(FavaExtensionBase):
 
     def page(self) -> dict[str, Any]:
         """Everything the page template shows. Never raises: a problem becomes `error`."""
-        ui = UI(current_language())
+        ui = self.ui()
         t = ui.t
         view = flask.request.args.get("view") or "aging"
         result: dict[str, Any] = {"ui": ui, "t": t, "view": view, "error": None, "notes": [],
@@ -466,7 +472,7 @@ class AccountsReceivable(FavaExtensionBase):
 
     def _problem(self, message: str, status: int) -> flask.Response:
         """A short HTML page saying why a document cannot be made (a download's answer)."""
-        ui = UI(current_language())
+        ui = self.ui()
         t = ui.t
         try:
             back = self.links().report
@@ -485,7 +491,7 @@ class AccountsReceivable(FavaExtensionBase):
                   inline: bool = False) -> flask.Response:
         """Answer a document built by `build`, or a page saying why it cannot be made."""
         try:
-            pages, _ = self.pages(UI(current_language()))
+            pages, _ = self.pages(self.ui())
             name, content, mimetype = build(pages)
         except PageError as exc:
             return self._problem(str(exc), exc.status)
@@ -574,7 +580,7 @@ class AccountsReceivable(FavaExtensionBase):
     def _action(self, channel: str) -> Any:
         """Send (channel "email") or record (channel "letter") today's letter to the customer
         the JSON body names; JSON answer (see `fava_ar_extension.reminders_page.act`)."""
-        ui = UI(current_language())
+        ui = self.ui()
         t = ui.t
         request = flask.request
         try:

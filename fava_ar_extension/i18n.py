@@ -15,6 +15,7 @@ dates, as Fava does.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 
 from babel import Locale
@@ -28,8 +29,12 @@ from beancount_ar.i18n import DEFAULT_LANGUAGE, LANGUAGES, format_day, language_
 class UI:
     """Labels and formatting in one language (see the module docstring)."""
 
-    def __init__(self, lang: str) -> None:
+    def __init__(self, lang: str,
+                 money_format: Callable[[Decimal, str], str] | None = None) -> None:
         self.lang = language_of(lang) or DEFAULT_LANGUAGE
+        # Fava's own number format (its `locale` option and the ledger's precision per
+        # currency) when the ledger sets one; else the page language's, with Babel.
+        self.money_format = money_format
         self.locale = Locale.parse(self.lang)
         self.t = translator(self.lang)
         self._symbols = (get_decimal_symbol(self.locale), get_group_symbol(self.locale),
@@ -51,6 +56,8 @@ class UI:
         """An amount with its currency's decimals (more if the amount has them)."""
         if amount is None:
             return ""
+        if self.money_format is not None:
+            return self.money_format(amount, currency)
         return self._format(amount, max(currency_places(currency), places(amount)))
 
     def amount(self, amount: Decimal | None, currency: str) -> str:

@@ -134,3 +134,19 @@ def test_french_dates_say_1er_and_pages_give_periods_in_words():
     assert format_day(datetime.date(2026, 12, 11), "long", "fr_FR") == "11 décembre 2026"
     assert format_day(first, "long", "en_GB") == "1 December 2026"
     assert UI("fr").t("As of {date}", date=UI("fr").long_date(first)) == "Au 1er décembre 2026"
+
+
+def test_fava_locale_option_formats_the_amounts(tmp_path):
+    """With Fava's ``locale`` option the pages format numbers as Fava does (its locale, the
+    ledger's precision); without it, as the page's language does."""
+    from fava_helpers import base, copy_example, make_app
+
+    main = copy_example(tmp_path)
+    plain = make_app(main)
+    body = plain.test_client().get(f"{base(plain)}?partial=true").get_data(as_text=True)
+    assert "71,931.53" in body
+    with main.open("a", encoding="utf-8") as handle:
+        handle.write('\n2025-01-01 custom "fava-option" "locale" "de_DE"\n')
+    german = make_app(main)
+    body = german.test_client().get(f"{base(german)}?partial=true").get_data(as_text=True)
+    assert "71.931,53" in body
