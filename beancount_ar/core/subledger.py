@@ -20,6 +20,18 @@ from beancount_ar.core.book import read_book
 from beancount_ar.core.config import config_from_options
 
 
+def settled_as_of(entries: Sequence[Any], options_map: Mapping[str, Any], as_of: datetime.date,
+                  settlement: Settlement | None, what: str) -> Settlement:
+    """`settlement` if given (it must be as of `as_of`: ValueError otherwise, naming `what`
+    the date is of), else the subledger settled as of `as_of`."""
+    if settlement is None:
+        return subledger(entries, options_map, as_of)
+    if settlement.as_of != as_of:
+        raise ValueError(f"the settlement is as of {settlement.as_of}, {what} as of {as_of}: "
+                         f"settle the subledger as of {what}'s date")
+    return settlement
+
+
 def subledger(entries: Sequence[Any], options_map: Mapping[str, Any],
               as_of: datetime.date | None = None) -> Settlement:
     """Settle the receivables of `entries` as of `as_of` (all of them when None)."""

@@ -68,7 +68,7 @@ from beancount_ar.core.statements import (
     StatementError,
     build_statements,
 )
-from beancount_ar.core.subledger import subledger
+from beancount_ar.core.subledger import settled_as_of
 from beancount_ar.i18n import LANGUAGES
 from beancount_ar.ledger_writer import record_directives
 from beancount_ar.mail import MailError, address, build_message, one_line
@@ -212,11 +212,10 @@ def prepare_reminders(entries: Sequence[Any], options_map: Mapping[str, Any],
         or datetime.date.today()
     company = company_of(entries, as_of)
     settings = settings_of(entries, as_of)
-    if settlement is None:
-        settlement = subledger(entries, options_map, as_of)
-    elif settlement.as_of != as_of:
-        raise DocumentError(f"the settlement is as of {settlement.as_of}, the reminders as of "
-                            f"{as_of}: settle the subledger as of the reminders' day")
+    try:
+        settlement = settled_as_of(entries, options_map, as_of, settlement, "the reminders")
+    except ValueError as exc:
+        raise DocumentError(str(exc)) from None
     if ledger_dir is None:
         ledger_dir = ledger_dir_of(options_map)
     work = worklist(settlement, as_of, settings.policy)

@@ -31,7 +31,7 @@ from beancount_ar.core.statements import (
     build_statements,
     remittance_text,
 )
-from beancount_ar.core.subledger import subledger
+from beancount_ar.core.subledger import settled_as_of
 from beancount_ar.i18n import LANGUAGES
 from beancount_ar.render.environment import (
     DocumentError,
@@ -124,11 +124,10 @@ def prepare(entries: Sequence[Any], options_map: Mapping[str, Any], *, kind: str
         raise DocumentError(f"empty period: it starts on {start}, after its end {end}; give a "
                             "start date on or before the end date")
     company = company_of(entries, end)
-    if settlement is None:
-        settlement = subledger(entries, options_map, end)
-    elif settlement.as_of != end:
-        raise DocumentError(f"the settlement is as of {settlement.as_of}, the statement as of "
-                            f"{end}: settle the subledger as of the statement date")
+    try:
+        settlement = settled_as_of(entries, options_map, end, settlement, "the statement")
+    except ValueError as exc:
+        raise DocumentError(str(exc)) from None
     if ledger_dir is None:
         ledger_dir = ledger_dir_of(options_map)
     charges = ledger_charges(entries, options_map, company.is_french)
