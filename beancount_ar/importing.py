@@ -37,10 +37,10 @@ from beancount.core import data
 from beancount.core.amount import Amount
 
 from beancount_ar.core.allocation import settle
-from beancount_ar.core.book import read_book
 from beancount_ar.core.config import parse_config
 from beancount_ar.core.money import ZERO
 from beancount_ar.core.recognition import Recogniser, customers_named, match_payment
+from beancount_ar.core.shared import book_for
 
 NOTE = "ar_match"
 _LINK = re.compile(r"^[A-Za-z0-9\-_/.]+$")  # what Beancount accepts in a link
@@ -58,7 +58,7 @@ class InvoiceLinker:
     def __call__(self, extracted: Sequence[tuple], existing_entries: Sequence[Any]) -> list:
         imported = {id(entry) for _, entries, *_ in extracted for entry in entries}
         ledger = [entry for entry in existing_entries if id(entry) not in imported]
-        book, _ = read_book(ledger, self.config)
+        book = book_for(ledger, self.config)
         open_amounts: dict[str, Decimal] = {}
         for state in settle(book).items:
             if state.item.invoice is not None and state.item.kind == "invoice":

@@ -52,6 +52,7 @@ from beancount_ar.core.limits import EARLIEST, LATEST
 from beancount_ar.core.statements import StatementError
 from beancount_ar.dispatch import Dispatcher
 from beancount_ar.mail import MailError
+from beancount_ar.plugins.common import no_gc
 from beancount_ar.render.documents import DocumentError
 from beancount_ar.render.invoice import invoice_file
 from beancount_ar.render.letters import ReminderJob
@@ -218,10 +219,11 @@ class AccountsReceivable(FavaExtensionBase):
         for message in self.config_problems:
             self.ledger.extensions.errors.append(FavaExtensionError(source, message, None))
         try:
-            analysis = self.analysis()
-            today = self.today()
-            analysis.aging(today, self.settings.aging_by, self.settings.buckets, None)
-            analysis.figures(today, default_begin(today), None)
+            with no_gc():  # many small records next to the ledger's graph: see no_gc
+                analysis = self.analysis()
+                today = self.today()
+                analysis.aging(today, self.settings.aging_by, self.settings.buckets, None)
+                analysis.figures(today, default_begin(today), None)
         except Exception:  # noqa: BLE001 - the page will say what is wrong
             log.exception("fava_ar_extension: cannot analyse the ledger")
 

@@ -1,6 +1,7 @@
 """The core's results for one loaded ledger, computed once and shared between Fava's threads.
 
-The subledger (`Book`) is read once per load of the ledger; the settlement, aging, invoice rows
+The subledger (`Book`) is the one the invoice plugin read during the load
+(`beancount_ar.core.shared`); the settlement, aging, invoice rows
 and metrics once per as-of date (and period, and set of customers), then served from a small
 cache until the ledger is reloaded. Nothing here decides a rule: it only calls
 `beancount_ar.core` and remembers the answers. With the ledger
@@ -24,11 +25,12 @@ from typing import Any, TypeVar
 from beancount_ar.core import aging as aging_lib
 from beancount_ar.core import metrics, statements
 from beancount_ar.core.allocation import Settlement, settle
-from beancount_ar.core.book import read_book
 from beancount_ar.core.company import Company, read_company
 from beancount_ar.core.config import config_from_options
 from beancount_ar.core.report import InvoiceRow, invoice_rows
 from beancount_ar.core.selection import ItemQuery, Listed, listed_items
+from beancount_ar.core.shared import book_for
+from beancount_ar.plugins.common import no_gc
 from beancount_ar.render.letters import ReminderJob, prepare_reminders
 
 T = TypeVar("T")
@@ -44,7 +46,9 @@ class Analysis:
         self.options = options
         self.config, _ = config_from_options(options)
         self.plugin_enabled = any(name == PLUGIN for name, _ in options.get("plugin") or ())
-        self.book, self.book_errors = read_book(entries, self.config)
+        # The book the invoice plugin read during this load, with what the plugins added
+        # (`beancount_ar.core.shared`): the ledger is not read a second time.
+        self.book = book_for(entries, self.config)
         self._lock = threading.RLock()
         # Two least-recently-used caches: whole-ledger results (settlements, all invoice rows),
         # and small ones (one customer's rows), so that browsing customers evicts no settlement.
@@ -63,7 +67,11 @@ class Analysis:
                 return cache[key]
             except KeyError:
                 pass
-            value = compute()
+            if large:  # a pass over the whole subledger: see no_gc
+                with no_gc():
+                    value = compute()
+            else:
+                value = compute()
             cache[key] = value
             while len(cache) > self._sizes[large]:
                 cache.popitem(last=False)

@@ -51,6 +51,7 @@ from beancount_ar.core.model import (
     CREDIT_NOTE,
     DEBIT,
     DISCOUNT,
+    GENERATED,
     INVOICE,
     PAYMENT,
     PENALTY,
@@ -80,6 +81,11 @@ from beancount_ar.core.terms import (
 from beancount_ar.i18n import LANGUAGES
 
 _UNSEEN = object()
+GENERATED_IDS = 1 << 48
+"""The records of the entries the plugins add (``filename: "<beancount_ar>"``) are numbered from
+here, in their own sequence: the other records keep the same ids whether or not a plugin's
+entries are in the list (`beancount_ar.core.shared` relies on it), and a generated charge or
+discount comes after the user's own records of the same day where ids break ties."""
 _new = tuple.__new__  # builds a named tuple without its Python-level __new__ (hot paths only)
 _REF_SPLIT = re.compile(r"[\s,;]+")
 
@@ -277,6 +283,9 @@ class _Reader(_DirectiveReader):
         self.events: list[Item | Credit] = []
         self.errors: list[ARError] = []
         self.next_id = 0
+        self.generated_id = GENERATED_IDS
+        self.read_directives: tuple[dict[str, tuple[Dispute, ...]], tuple[PaymentPlan, ...],
+                                    tuple[ReminderRecord, ...]] | None = None
         self.bad_customer_terms: set[str] = set()
         self.shared_meta: dict[str, dict[str, Any]] = {}
         self.legal_limit = config.legal == "FR"
@@ -288,6 +297,51 @@ class _Reader(_DirectiveReader):
             self.default_terms = parse_terms(config.default_terms)
         except TermsError:  # parse_config already reported it
             self.default_terms = parse_terms("net 30")
+
+    # -- the pass ----------------------------------------------------------------------------
+
+    def read_transaction(self, entry: data.Transaction) -> None:
+        """Read one transaction (in the entries' order); the plugins' own entries are numbered
+        in their own sequence (GENERATED_IDS)."""
+        problem = transaction_problem(entry)
+        if problem is not None:  # beyond what can be computed: one error, left out
+            if any(self.receivable(p.account) is not None for p in entry.postings):
+                self.error(entry, problem)
+            return
+        meta = entry.meta
+        if meta and meta.get("filename") == GENERATED:
+            self.next_id, self.generated_id = self.generated_id, self.next_id
+            try:
+                self.transaction(entry)
+            finally:
+                self.next_id, self.generated_id = self.generated_id, self.next_id
+        else:
+            self.transaction(entry)
+
+    def book(self, events: Iterable[Item | Credit] | None = None,
+             penalties: Mapping[str, Iterable[Item]] | None = None) -> Book:
+        """The Book of what was read (with `events` and `penalties` in place of the reader's,
+        already in order, when given)."""
+        if self.read_directives is None:  # once: reading them reports their errors
+            self.read_directives = self.directives()
+        disputes, plans, reminders = self.read_directives
+        return Book(
+            config=self.config,
+            customers=self.customers,
+            invoices=self.invoices,
+            # Within a day, debits come before credits: a payment dated on its invoice's day may
+            # stand before it in the files.
+            events=tuple(sorted(self.events, key=lambda e: (e.date, isinstance(e, Credit))))
+            if events is None else tuple(events),
+            by_link={link: tuple(dict.fromkeys(numbers))
+                     for link, numbers in self.by_link.items()},
+            penalties={number: tuple(items) for number, items in
+                       (self.penalties if penalties is None else penalties).items()},
+            disputes=disputes,
+            plans=plans,
+            reminders=reminders,
+            rules=self.rules,
+        )
 
     # -- helpers -----------------------------------------------------------------------------
 
@@ -721,32 +775,19 @@ class _Reader(_DirectiveReader):
 
 def read_book(entries: Iterable[Any], config: ArConfig) -> tuple[Book, list[ARError]]:
     """Build the subledger from (sorted) entries; see the module docstring."""
+    reader = read(entries, config)
+    return reader.book(), reader.errors
+
+
+def read(entries: Iterable[Any], config: ArConfig) -> _Reader:
+    """The reader's state after one pass over `entries` (`read_book` builds the Book from it;
+    `beancount_ar.core.shared` keeps it to read entries a plugin adds later)."""
     reader = _Reader(config)
     for entry in entries:
         if isinstance(entry, data.Transaction):
-            problem = transaction_problem(entry)
-            if problem is not None:  # beyond what can be computed: one error, left out
-                if any(reader.receivable(p.account) is not None for p in entry.postings):
-                    reader.error(entry, problem)
-                continue
-            reader.transaction(entry)
+            reader.read_transaction(entry)
         elif isinstance(entry, data.Open):
             reader.open(entry)
         elif isinstance(entry, data.Custom) and entry.type in DIRECTIVES:
             reader.customs.append(entry)
-    disputes, plans, reminders = reader.directives()
-    book = Book(
-        config=config,
-        customers=reader.customers,
-        invoices=reader.invoices,
-        # Within a day, debits come before credits: a payment dated on its invoice's day may
-        # stand before it in the files.
-        events=tuple(sorted(reader.events, key=lambda e: (e.date, isinstance(e, Credit)))),
-        by_link={link: tuple(dict.fromkeys(numbers)) for link, numbers in reader.by_link.items()},
-        penalties={number: tuple(items) for number, items in reader.penalties.items()},
-        disputes=disputes,
-        plans=plans,
-        reminders=reminders,
-        rules=reader.rules,
-    )
-    return book, reader.errors
+    return reader

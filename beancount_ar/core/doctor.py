@@ -23,7 +23,6 @@ from typing import Any
 
 from beancount.core import data
 
-from beancount_ar.core.book import read_book
 from beancount_ar.core.config import ArConfig
 from beancount_ar.core.model import CREDIT_NOTE, DEBIT, PAYMENT, Credit, Item
 from beancount_ar.core.recognition import (
@@ -34,6 +33,7 @@ from beancount_ar.core.recognition import (
     RULES,
     suggest_pattern,
 )
+from beancount_ar.core.shared import book_for
 
 SAMPLE = 10
 _RECEIVABLE_WORDS = re.compile(
@@ -102,7 +102,7 @@ def _why_not_invoice(entry: Any, book: Any) -> str:
 def diagnose(entries: Sequence[Any], options_map: Mapping[str, Any], config: ArConfig,
              errors: Sequence[Any]) -> Diagnosis:
     """Read `entries` as the plugin does under `config`; `errors` are the plugin's errors."""
-    book, _ = read_book(entries, config)
+    book = book_for(entries, config)
     by_rule = dict.fromkeys(RULES, 0)
     for number in book.invoices:
         by_rule[book.rules.get(number, METADATA)] += 1

@@ -30,6 +30,7 @@ INVOICE = "invoice"
 DEBIT = "debit"  # a debit to a receivable that is not an invoice (refund, opening balance...)
 PENALTY = "penalty"  # late-payment interest or indemnity charged on an invoice (#ar-penalty)
 PENALTY_TAG = "ar-penalty"
+GENERATED = "<beancount_ar>"  # the file name in the metadata of the entries the plugins add
 
 # Credit kinds.
 PAYMENT = "payment"

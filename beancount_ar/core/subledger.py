@@ -16,8 +16,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from beancount_ar.core.allocation import Settlement, settle
-from beancount_ar.core.book import read_book
 from beancount_ar.core.config import config_from_options
+from beancount_ar.core.shared import book_for
 
 
 def settled_as_of(entries: Sequence[Any], options_map: Mapping[str, Any], as_of: datetime.date,
@@ -36,5 +36,4 @@ def subledger(entries: Sequence[Any], options_map: Mapping[str, Any],
               as_of: datetime.date | None = None) -> Settlement:
     """Settle the receivables of `entries` as of `as_of` (all of them when None)."""
     config, _ = config_from_options(options_map)
-    book, _ = read_book(entries, config)
-    return settle(book, as_of)
+    return settle(book_for(entries, config), as_of)

@@ -9,16 +9,18 @@ A plugin error must point at a line of the user's files. Beancount does not keep
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from beancount.core import data
 
 from beancount_ar.core.errors import ARError
+from beancount_ar.core.model import GENERATED
 
-GENERATED = "<beancount_ar>"
+__all__ = ["GENERATED", "guarded", "no_gc", "plugin_source", "without_empty_customs"]
 
 
 def plugin_source(options_map: dict[str, Any], module: str) -> dict[str, Any]:
@@ -48,26 +50,38 @@ def without_empty_customs(entries: list) -> list:
             and str(e.type).startswith("ar-") else e for e in entries]
 
 
+@contextlib.contextmanager
+def no_gc() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector around a heavy pass over the ledger.
+
+    The plugins and the Fava extension allocate many small acyclic records next to the ledger's
+    large object graph: each collection would walk that whole graph again (at 100,000 invoices
+    it made the plugins several times slower and cost Fava's extension 2.8 s of its 6.0 s).
+    Nothing here creates reference cycles; the collector is re-enabled (if it was on) on exit.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
 def guarded(module: str, run: Callable[..., tuple[list, list]]) -> Callable[..., tuple[list, list]]:
     """Wrap a plugin function so an internal failure is one error, never a lost load."""
 
     def plugin(entries: list, options_map: dict[str, Any], config: str | None = None):
-        # The plugin allocates many small records next to the ledger's large object graph:
-        # Python's cyclic garbage collector would rescan that graph over and over (it made the
-        # plugin several times slower). Nothing here creates reference cycles.
-        collecting = gc.isenabled()
-        gc.disable()
-        entries = without_empty_customs(entries)
-        try:
-            return run(entries, options_map, config)
-        except Exception as exc:  # noqa: BLE001 - the load must go on
-            source = plugin_source(options_map, module)
-            return entries, [ARError(source, f"{module}: internal error ({exc.__class__.__name__}:"
-                                             f" {exc}); the plugin was skipped - please report "
-                                             "this with the entry that triggers it", None)]
-        finally:
-            if collecting:
-                gc.enable()
+        with no_gc():
+            entries = without_empty_customs(entries)
+            try:
+                return run(entries, options_map, config)
+            except Exception as exc:  # noqa: BLE001 - the load must go on
+                source = plugin_source(options_map, module)
+                return entries, [ARError(source, f"{module}: internal error "
+                                                 f"({exc.__class__.__name__}: {exc}); the plugin "
+                                                 "was skipped - please report this with the "
+                                                 "entry that triggers it", None)]
 
     plugin.__name__ = run.__name__
     plugin.__doc__ = run.__doc__

@@ -26,7 +26,7 @@ from beancount.core import data
 from beancount.core.amount import Amount
 
 from beancount_ar.core.allocation import ItemState, PendingDiscount, Settlement, settle
-from beancount_ar.core.book import COMPUTED, RECOGNISED, Book, read_book
+from beancount_ar.core.book import COMPUTED, RECOGNISED, Book
 from beancount_ar.core.company import read_company
 from beancount_ar.core.config import ArConfig, parse_config
 from beancount_ar.core.errors import ARError, ConfigError, OverpaymentError
@@ -34,6 +34,7 @@ from beancount_ar.core.invoice_document import load_checks
 from beancount_ar.core.model import INVOICE, Customer, Invoice
 from beancount_ar.core.money import ZERO, round_money
 from beancount_ar.core.reminder_config import read_reminder_settings
+from beancount_ar.core.shared import publish
 from beancount_ar.plugins.common import GENERATED, guarded, plugin_source
 
 MODULE = "beancount_ar"
@@ -127,7 +128,7 @@ def _ar_invoices(entries: list, options_map: dict[str, Any], config_text: str | 
     if problems:
         source = plugin_source(options_map, MODULE)
         errors.extend(ConfigError(source, message, None) for message in problems)
-    book, book_errors = read_book(entries, config)
+    book, book_errors = publish(entries, config)  # kept for the readers after this plugin
     settlement = settle(book)
     errors.extend(book_errors)
     # With the penalties plugin after this one, a payment may cover charges that do not exist

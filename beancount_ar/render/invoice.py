@@ -30,7 +30,6 @@ import jinja2
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 
-from beancount_ar.core.book import read_book
 from beancount_ar.core.charges import LedgerCharges, StatedCharges, ledger_charges, stated_charges
 from beancount_ar.core.company import Company
 from beancount_ar.core.config import config_from_options
@@ -43,6 +42,7 @@ from beancount_ar.core.invoice_document import (
     read_invoicing,
 )
 from beancount_ar.core.money import quantum
+from beancount_ar.core.shared import book_for
 from beancount_ar.i18n import LANGUAGES
 from beancount_ar.render.environment import (
     DocumentError,
@@ -108,7 +108,7 @@ def prepare_invoices(entries: Sequence[Any], options_map: Mapping[str, Any],
                      ledger_dir: str | None = None) -> InvoiceJob:
     """Read the subledger and the penalties policy once for many documents."""
     config, _ = config_from_options(options_map)
-    book, _ = read_book(entries, config)
+    book = book_for(entries, config)
     return InvoiceJob(book, entries, options_map,
                       ledger_dir if ledger_dir is not None else ledger_dir_of(options_map),
                       ledger_charges(entries, options_map))

@@ -1,0 +1,168 @@
+"""One subledger per load: the book the invoice plugin read, shared by whoever reads it next.
+
+Every load of a ledger runs the invoice plugin, which reads the whole subledger (`read_book`).
+The penalties plugin, the Fava extension and every ``bean-ar`` command then need the same book
+of the entries *as loaded* - the plugin's input plus what the plugins added (the discounts it
+posts, the penalties plugin's charges). Reading it again costs as much as the plugin itself
+(half of its time at 100,000 invoices). So the plugin `publish`-es what it read, and `book_for`
+answers from it:
+
+    plugin "beancount_ar" "{'discount_account': 'Expenses:Discounts'}"
+
+    entries, errors, options_map = loader.load_file("main.beancount")   # the plugin publishes
+    book = book_for(entries, config)      # == read_book(entries, config)[0], without re-reading
+
+`book_for` gives exactly `read_book(entries, config)[0]`, or computes that when it cannot prove
+the published reading applies. It applies when the configuration is the same and `entries`
+holds every transaction, open and ``ar-...`` custom directive the plugin read - the same objects,
+so a reload (new objects) never matches - and nothing else that the book reads except the
+plugins' own transactions (``filename: "<beancount_ar>"``): those are read on top, numbered in
+their own sequence (`book.GENERATED_IDS`) and put in the order `read_book` would give them. A
+transaction another plugin adds that posts to a receivable, a new customer, a new open or
+directive: the ledger is read again. One load is kept (the latest published), with its entries
+alive so their ids stay unique; the books of the lists asked for are remembered by the list's
+identity and length (a penalties pass gives a new list, so a new book).
+"""
+
+from __future__ import annotations
+
+import bisect
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+from beancount.core import data
+
+from beancount_ar.core.book import Book, _Reader, read, read_book
+from beancount_ar.core.config import ArConfig
+from beancount_ar.core.model import GENERATED, Credit, Item
+
+_Key = tuple[int, int]  # id() and len() of an entries list
+
+
+class _Published:
+    """What the invoice plugin read, and the books derived from it."""
+
+    def __init__(self, entries: Sequence[Any], reader: _Reader, book: Book) -> None:
+        self.entries = entries  # kept alive: the ids below stay unique while this is published
+        self.reader = reader
+        self.config = reader.config
+        self.known = {id(e) for e in entries if type(e) in _READ}
+        self.book = book
+        self.books: dict[_Key, tuple[Sequence[Any], Book]] = {
+            (id(entries), len(entries)): (entries, book)}
+
+
+_READ = (data.Transaction, data.Open, data.Custom)
+_lock = threading.Lock()
+_published: _Published | None = None
+
+
+def publish(entries: Sequence[Any], config: ArConfig) -> tuple[Book, list[Any]]:
+    """Read `entries` (`read_book`) and keep the reading for `book_for`; the invoice plugin
+    calls this on its input."""
+    global _published
+    reader = read(entries, config)
+    book = reader.book()
+    with _lock:
+        _published = _Published(entries, reader, book)
+    return book, reader.errors
+
+
+def forget() -> None:
+    """Drop the published reading (tests; memory)."""
+    global _published
+    with _lock:
+        _published = None
+
+
+def book_for(entries: Sequence[Any], config: ArConfig) -> Book:
+    """The subledger of `entries`: exactly ``read_book(entries, config)[0]`` (see the module
+    docstring for when it comes from the published reading)."""
+    with _lock:
+        published = _published
+    if published is not None and published.config == config:
+        key = (id(entries), len(entries))
+        with _lock:
+            found = published.books.get(key)
+        if found is not None and found[0] is entries:
+            return found[1]
+        book = _extended(published, entries)
+        if book is not None:
+            with _lock:
+                published.books[key] = (entries, book)
+                while len(published.books) > 4:
+                    del published.books[next(iter(published.books))]
+            return book
+    return read_book(entries, config)[0]
+
+
+def _extended(published: _Published, entries: Sequence[Any]) -> Book | None:
+    """The published book with the plugins' transactions of `entries` read on top, or None
+    when `entries` is not the published list plus such transactions."""
+    known = published.known
+    reader = published.reader
+    seen = 0
+    extras: list[data.Transaction] = []
+    for entry in entries:
+        kind = type(entry)
+        if kind not in _READ:
+            continue
+        if id(entry) in known:
+            seen += 1
+        elif kind is not data.Transaction:
+            if kind is data.Open or entry.type.startswith("ar-"):
+                return None  # a new account or directive: read everything again
+        elif (entry.meta or {}).get("filename") == GENERATED:
+            extras.append(entry)
+        elif any(reader.receivable(p.account) is not None for p in entry.postings):
+            return None  # another plugin's (or a reload's) transaction on a receivable
+    if seen != len(known):
+        return None  # an entry was removed or replaced
+    if not extras:
+        return published.book
+    return _read_on_top(published, entries, extras)
+
+
+def _read_on_top(published: _Published, entries: Sequence[Any],
+                 extras: list[Any]) -> Book | None:
+    """Read `extras` with a copy of the published reader, then put their records where one
+    pass over `entries` would have (the published book's events are in that order already)."""
+    reader = published.reader
+    copy = _Reader.__new__(_Reader)
+    copy.__dict__.update(reader.__dict__)
+    copy.events = []
+    copy.errors = []
+    for name in ("customers", "accounts", "invoices", "by_link", "rules"):
+        setattr(copy, name, dict(getattr(reader, name)))
+    copy.penalties = {number: list(items) for number, items in reader.penalties.items()}
+    for entry in extras:
+        copy.read_transaction(entry)
+    if (len(copy.customers), len(copy.invoices), len(copy.by_link)) != (
+            len(reader.customers), len(reader.invoices), len(reader.by_link)):
+        return None  # the extras made a customer or an invoice: read everything again
+    position: dict[int, int] = {}
+    for index, entry in enumerate(entries):
+        position[id(entry)] = index
+
+    def key(event: Item | Credit) -> tuple[Any, bool, int]:
+        return (event.date, isinstance(event, Credit), position[id(event.entry)])
+
+    try:
+        added = sorted(copy.events, key=key)  # stable: an entry's postings keep their order
+        events = published.book.events
+        merged: list[Item | Credit] = []
+        start = 0
+        for event in added:
+            end = bisect.bisect_right(events, key(event), lo=start, key=key)
+            merged.extend(events[start:end])
+            merged.append(event)
+            start = end
+        merged.extend(events[start:])
+        penalties: dict[str, list[Item]] = copy.penalties
+        for number, items in penalties.items():
+            if len(items) != len(reader.penalties.get(number, ())):
+                items.sort(key=lambda item: position[id(item.entry)])
+    except KeyError:
+        return None  # a record whose entry is not in the list
+    return reader.book(merged, penalties)

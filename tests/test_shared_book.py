@@ -1,0 +1,119 @@
+"""One subledger per load (`beancount_ar.core.shared`): the book the invoice plugin read is
+reused, with the plugins' own entries read on top, and it is exactly the book of a fresh read of
+the entries as loaded; a reload, another plugin's entries or another configuration never reuse
+it."""
+
+from __future__ import annotations
+
+import dataclasses
+import textwrap
+from pathlib import Path
+
+import pytest
+from beancount import loader
+from beancount.core import data
+
+from beancount_ar.core import shared
+from beancount_ar.core.book import GENERATED_IDS, read_book
+from beancount_ar.core.config import config_from_options
+from benchmarks.bench_penalties import ledgers
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many times `book_for` had to read a whole ledger again."""
+    calls: list[int] = []
+    original = shared.read_book
+
+    def counted(entries, config):  # type: ignore[no-untyped-def]
+        calls.append(len(entries))
+        return original(entries, config)
+
+    monkeypatch.setattr(shared, "read_book", counted)
+    return calls
+
+
+def _check(entries: list, options: dict, reads: list[int], reused: bool = True) -> None:
+    config, _ = config_from_options(options)
+    book = shared.book_for(entries, config)
+    assert (len(reads) == 0) is reused
+    fresh = read_book(entries, config)[0]
+    assert book.events == fresh.events
+    assert book == fresh
+    assert shared.book_for(entries, config) is book  # once per list
+
+
+@pytest.mark.parametrize("schedule", [None, "settlement", "month-end"])
+def test_generated_ledger_with_discounts_and_penalties(tmp_path: Path, reads: list[int],
+                                                       schedule: str | None) -> None:
+    without, with_penalties = ledgers(600, 12, 3, schedule or "settlement")
+    path = tmp_path / "ar.beancount"
+    path.write_text(with_penalties if schedule else without, encoding="utf-8")
+    entries, errors, options = loader.load_file(str(path))
+    assert not errors
+    generated = [e for e in entries if isinstance(e, data.Transaction)
+                 and e.meta["filename"] == "<beancount_ar>"]
+    assert any("ar-discount" in e.tags for e in generated)
+    assert any("ar-penalty" in e.tags for e in generated) is bool(schedule)
+    _check(entries, options, reads)
+    book = shared.book_for(entries, config_from_options(options)[0])
+    assert any(event.id > GENERATED_IDS for event in book.events)
+
+
+def test_example_ledger(reads: list[int]) -> None:
+    entries, errors, options = loader.load_file(str(ROOT / "example-ledger" / "main.beancount"))
+    assert not [e for e in errors if "beancount_ar" in str(e.message)]
+    _check(entries, options, reads)
+
+
+LEDGER = """
+    plugin "beancount_ar" "{'discount_account': 'Expenses:Discounts', 'invoice_links': True}"
+    2025-01-01 open Assets:Receivable:Dupont
+    2025-01-01 open Assets:Bank
+    2025-01-01 open Income:Sales
+    2025-01-01 open Expenses:Discounts
+    2025-01-15 * "Dupont" "Installation" ^F-1
+      terms: "2/10 net 30"
+      Assets:Receivable:Dupont   1000.00 EUR
+      Income:Sales
+    2025-01-20 * "Dupont" "Virement" ^F-1
+      Assets:Bank                 980.00 EUR
+      Assets:Receivable:Dupont   -980.00 EUR
+"""
+
+
+def test_recognised_invoice_and_posted_discount(reads: list[int]) -> None:
+    entries, errors, options = loader.load_string(textwrap.dedent(LEDGER))
+    assert not errors
+    assert any(isinstance(e, data.Transaction) and e.tags == {"ar-discount"} for e in entries)
+    _check(entries, options, reads)
+
+
+def test_never_stale(reads: list[int]) -> None:
+    entries, _, options = loader.load_string(textwrap.dedent(LEDGER))
+    config, _ = config_from_options(options)
+    # A reload: new objects, so the published reading of the first load does not apply.
+    again, _, _ = loader.load_string(textwrap.dedent(LEDGER).replace("980.00", "500.00"))
+    shared.book_for(entries, config)
+    assert len(reads) == 1
+    assert shared.book_for(entries, config) == read_book(entries, config)[0]
+    reads.clear()
+    # Another plugin's payment on a receivable: read again.
+    payment = next(e for e in again if isinstance(e, data.Transaction)
+                   and e.narration == "Virement")
+    other = sorted([*again, payment._replace(meta=data.new_metadata("other.beancount", 1))],
+                   key=data.entry_sortkey)
+    book = shared.book_for(other, config)
+    assert reads and book == read_book(other, config)[0]
+    reads.clear()
+    # A different configuration: read again.
+    shared.book_for(again, dataclasses.replace(config, default_terms="net 45"))
+    assert reads
+    # An entry removed: read again.
+    reads.clear()
+    fewer = [e for e in again if not (isinstance(e, data.Transaction)
+                                      and e.narration == "Virement")]
+    assert shared.book_for(fewer, config) == read_book(fewer, config)[0]
+    assert reads
