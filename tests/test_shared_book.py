@@ -62,7 +62,10 @@ def test_generated_ledger_with_discounts_and_penalties(tmp_path: Path, reads: li
     assert any(event.id > GENERATED_IDS for event in book.events)
 
 
-def test_example_ledger(reads: list[int]) -> None:
+def test_example_ledger(reads: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
+    # Beancount's pickle cache would give a load without running the plugins (then nothing is
+    # published and `book_for` reads the ledger: tested below).
+    monkeypatch.setattr(loader, "_load_file", loader._uncached_load_file)
     entries, errors, options = loader.load_file(str(ROOT / "example-ledger" / "main.beancount"))
     assert not [e for e in errors if "beancount_ar" in str(e.message)]
     _check(entries, options, reads)
@@ -117,3 +120,24 @@ def test_never_stale(reads: list[int]) -> None:
                                       and e.narration == "Virement")]
     assert shared.book_for(fewer, config) == read_book(fewer, config)[0]
     assert reads
+
+
+def test_settlement_once_per_book_and_date(reads: list[int]) -> None:
+    import datetime
+
+    from beancount_ar.core.allocation import settle
+    from beancount_ar.core.subledger import subledger
+
+    entries, _, options = loader.load_string(textwrap.dedent(LEDGER))
+    config, _ = config_from_options(options)
+    day = datetime.date(2025, 1, 18)
+    first = subledger(entries, options, day)
+    assert subledger(entries, options, day) is first
+    assert first == settle(read_book(entries, config)[0], day)
+    assert subledger(entries, options) == settle(read_book(entries, config)[0])
+    assert not reads
+    # A new load: its own book, its own settlements.
+    again, _, _ = loader.load_string(textwrap.dedent(LEDGER).replace("980.00", "500.00"))
+    later = subledger(again, options, day)
+    assert later is not first and later == settle(read_book(again, config)[0], day)
+    assert later.items[0].open == 1000  # the 500.00 payment is dated after the as-of date

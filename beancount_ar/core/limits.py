@@ -52,15 +52,20 @@ def value_problem(value: Any) -> str | None:
 
 def transaction_problem(entry: data.Transaction) -> str | None:
     """Why a transaction cannot be read into the receivables (its date, an amount), or None."""
-    problem = date_problem(entry.date)
-    if problem:
-        return problem
+    # Run for every transaction of every load: comparisons only, no new Decimal (abs()).
+    day = entry.date
+    if not EARLIEST <= day <= LATEST:
+        problem = date_problem(day)
+        if problem:
+            return problem
     for posting in entry.postings:
         units = posting.units
-        if units is not None and isinstance(units.number, Decimal):
-            number = units.number
-            if not number.is_finite() or abs(number) >= LARGEST:
-                return f"{posting.account}: " + (number_problem(number) or "")
+        if units is None:
+            continue
+        number = units.number
+        if isinstance(number, Decimal) and not (number.is_finite()
+                                                 and -LARGEST < number < LARGEST):
+            return f"{posting.account}: " + (number_problem(number) or "")
     return None
 
 

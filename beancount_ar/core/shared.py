@@ -21,18 +21,21 @@ their own sequence (`book.GENERATED_IDS`) and put in the order `read_book` would
 transaction another plugin adds that posts to a receivable, a new customer, a new open or
 directive: the ledger is read again. One load is kept (the latest published), with its entries
 alive so their ids stay unique; the books of the lists asked for are remembered by the list's
-identity and length (a penalties pass gives a new list, so a new book).
+identity and length (a penalties pass gives a new list, so a new book). `settlement_for`
+settles a book once per as-of date in the same way.
 """
 
 from __future__ import annotations
 
 import bisect
+import datetime
 import threading
 from collections.abc import Sequence
 from typing import Any
 
 from beancount.core import data
 
+from beancount_ar.core.allocation import Settlement, settle
 from beancount_ar.core.book import Book, _Reader, read, read_book
 from beancount_ar.core.config import ArConfig
 from beancount_ar.core.model import GENERATED, Credit, Item
@@ -56,6 +59,7 @@ class _Published:
 _READ = (data.Transaction, data.Open, data.Custom)
 _lock = threading.Lock()
 _published: _Published | None = None
+_settled: tuple[Book, dict[datetime.date | None, Settlement]] | None = None
 
 
 def publish(entries: Sequence[Any], config: ArConfig) -> tuple[Book, list[Any]]:
@@ -71,9 +75,9 @@ def publish(entries: Sequence[Any], config: ArConfig) -> tuple[Book, list[Any]]:
 
 def forget() -> None:
     """Drop the published reading (tests; memory)."""
-    global _published
+    global _published, _settled
     with _lock:
-        _published = None
+        _published = _settled = None
 
 
 def book_for(entries: Sequence[Any], config: ArConfig) -> Book:
@@ -95,6 +99,29 @@ def book_for(entries: Sequence[Any], config: ArConfig) -> Book:
                     del published.books[next(iter(published.books))]
             return book
     return read_book(entries, config)[0]
+
+
+def settlement_for(entries: Sequence[Any], config: ArConfig,
+                   as_of: datetime.date | None = None) -> Settlement:
+    """``settle(book_for(entries, config), as_of)``, computed once per book and date: the
+    statements, letters and reports of one load share it (the latest book's settlements are
+    kept, a few dates of it)."""
+    global _settled
+    book = book_for(entries, config)
+    with _lock:
+        kept = _settled
+        if kept is None or kept[0] is not book:
+            kept = _settled = (book, {})
+        found = kept[1].get(as_of)
+    if found is not None:
+        return found
+    settlement = settle(book, as_of)
+    with _lock:
+        dates = kept[1]
+        dates[as_of] = settlement
+        while len(dates) > 8:
+            del dates[next(iter(dates))]
+    return settlement
 
 
 def _extended(published: _Published, entries: Sequence[Any]) -> Book | None:

@@ -5,8 +5,9 @@
     entries, errors, options_map = loader.load_file("main.beancount")
     settlement = subledger(entries, options_map, as_of=datetime.date(2026, 11, 23))
 
-reads the plugin's configuration from the ledger's ``plugin "beancount_ar" "..."`` line, builds
-the `Book` in one pass and settles it as of the date (everything dated later is ignored).
+reads the plugin's configuration from the ledger's ``plugin "beancount_ar" "..."`` line, takes
+the `Book` the plugin read during the load and settles it as of the date (everything dated
+later is ignored), once per load and date (`beancount_ar.core.shared`).
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ import datetime
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from beancount_ar.core.allocation import Settlement, settle
+from beancount_ar.core.allocation import Settlement
 from beancount_ar.core.config import config_from_options
-from beancount_ar.core.shared import book_for
+from beancount_ar.core.shared import settlement_for
 
 
 def settled_as_of(entries: Sequence[Any], options_map: Mapping[str, Any], as_of: datetime.date,
@@ -36,4 +37,4 @@ def subledger(entries: Sequence[Any], options_map: Mapping[str, Any],
               as_of: datetime.date | None = None) -> Settlement:
     """Settle the receivables of `entries` as of `as_of` (all of them when None)."""
     config, _ = config_from_options(options_map)
-    return settle(book_for(entries, config), as_of)
+    return settlement_for(entries, config, as_of)

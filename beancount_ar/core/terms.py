@@ -44,6 +44,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -139,18 +140,29 @@ class DueRule:
         kind = self.kind
         if kind == "days":
             return invoice_date + timedelta(days=self.days)
-        # dateutil's relativedelta is untyped: each result is a date.
+        # Month arithmetic by hand rather than dateutil's relativedelta (the same results,
+        # tests/test_terms_dates.py): this runs for most invoices of every load.
         if kind == "eom_then_days":
-            month_end: date = invoice_date + relativedelta(day=31)
-            return month_end + timedelta(days=self.days)
+            return _month_end(invoice_date) + timedelta(days=self.days)
         if kind == "days_then_eom":
-            end: date = invoice_date + timedelta(days=self.days) + relativedelta(day=31)
+            end = _month_end(invoice_date + timedelta(days=self.days))
             if self.day is None:
                 return end
-            next_day: date = end + relativedelta(months=1, day=self.day)
-            return next_day
-        proximo: date = invoice_date + relativedelta(months=1, day=self.day)
-        return proximo
+            return _next_month(end, self.day)
+        assert self.day is not None  # checked in __post_init__
+        return _next_month(invoice_date, self.day)
+
+
+def _month_end(day: date) -> date:
+    """The last day of `day`'s month (``day + relativedelta(day=31)``)."""
+    return day.replace(day=monthrange(day.year, day.month)[1])
+
+
+def _next_month(day: date, day_of_month: int) -> date:
+    """That day of the next month, clamped to its length
+    (``day + relativedelta(months=1, day=day_of_month)``)."""
+    year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
+    return date(year, month, min(day_of_month, monthrange(year, month)[1]))
 
 
 @dataclass(frozen=True, slots=True)
