@@ -23,6 +23,7 @@ from typing import NoReturn
 
 from beancount_ar.cli import doctor, einvoice, invoice, rates, remind, reports, statement
 from beancount_ar.cli.common import CliError, load_ledger, parse_date
+from beancount_ar.plugins.common import no_gc
 
 COMMANDS = (reports, statement, remind, invoice, einvoice, doctor, rates)
 
@@ -62,7 +63,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``bean-ar`` console script."""
     args = build_parser().parse_args(argv)
     try:
-        output = args.run(args)
+        # One short-lived pass over a large ledger that makes no reference cycles: the cyclic
+        # garbage collector would only walk the ledger again and again (see no_gc).
+        with no_gc():
+            output = args.run(args)
     except BrokenPipeError:  # the reader went away while a report was printed
         _quiet_stdout()
         return 0

@@ -50,10 +50,19 @@ class _Published:
         self.entries = entries  # kept alive: the ids below stay unique while this is published
         self.reader = reader
         self.config = reader.config
-        self.known = {id(e) for e in entries if type(e) in _READ}
-        self.book = book
+        self.length = len(entries)  # the list must not change after it was read
+        self._known: set[int] | None = None
         self.books: dict[_Key, tuple[Sequence[Any], Book]] = {
             (id(entries), len(entries)): (entries, book)}
+        self.book = book
+
+    @property
+    def known(self) -> set[int]:
+        """id() of every entry the book was read from that `book_for` compares (computed by
+        the first reader after the plugin, not in the plugin's own time)."""
+        if self._known is None:
+            self._known = {id(e) for e in self.entries if type(e) in _READ}
+        return self._known
 
 
 _READ = (data.Transaction, data.Open, data.Custom)
@@ -127,6 +136,8 @@ def settlement_for(entries: Sequence[Any], config: ArConfig,
 def _extended(published: _Published, entries: Sequence[Any]) -> Book | None:
     """The published book with the plugins' transactions of `entries` read on top, or None
     when `entries` is not the published list plus such transactions."""
+    if len(published.entries) != published.length:
+        return None  # the list read was changed in place afterwards: never trust it
     known = published.known
     reader = published.reader
     seen = 0
