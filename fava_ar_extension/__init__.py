@@ -201,7 +201,7 @@ class AccountsReceivable(FavaExtensionBase):
         self._analysis: Analysis | None = None
         self._templates_compiled = False
 
-    @property  # type: ignore[override]
+    @property
     def report_title(self) -> str:  # the sidebar entry, in Fava's language
         return self.ui().t("Receivables")
 

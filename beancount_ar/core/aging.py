@@ -135,7 +135,7 @@ def receivable_balances(entries: Iterable[Any], root: str,
 def aging(settlement: Settlement, as_of: datetime.date, by: str = BY_DUE,
           limits: Sequence[int] = DEFAULT_BUCKETS,
           balances: dict[str, Decimal] | None = None,
-          customers: set[str] | None = None) -> Aging:
+          customers: Collection[str] | None = None) -> Aging:
     """The aged receivables of a settlement (which must be settled as of `as_of`)."""
     labels = bucket_labels(limits, by)
     width = len(labels)
