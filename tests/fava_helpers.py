@@ -19,7 +19,9 @@ TODAY = datetime.date(2026, 11, 23)  # the example ledger's "today"
 def copy_example(folder: Path, smtp_port: int | None = None) -> Path:
     """Copy example-ledger/ into `folder` (pointing its SMTP settings at `smtp_port`)."""
     for path in EXAMPLE.iterdir():
-        if path.is_file():
+        # Not Beancount's pickle cache of the example (a load of it elsewhere may write one):
+        # it names the example's own files.
+        if path.is_file() and not path.name.endswith(".picklecache"):
             shutil.copy(path, folder / path.name)
     if smtp_port is not None:
         ar = folder / "ar.beancount"
