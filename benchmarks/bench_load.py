@@ -272,15 +272,16 @@ def run_worker(mode: str, *args: str) -> dict[str, Any]:
 # -- driver ----------------------------------------------------------------------------------
 
 
-def write_ledgers(size: int, customers: int, seed: int) -> tuple[Path, Path, dict[str, int]]:
+def write_ledgers(size: int, customers: int, seed: int,
+                  out: Path = OUT) -> tuple[Path, Path, dict[str, int]]:
     """The ledger without and with the plugin line (identical entries), and what they hold."""
     # Imported here, not at the top: the workers must not import the core before measuring.
     from benchmarks.generate import PLUGIN_LINE, generate_with_stats
 
-    OUT.mkdir(parents=True, exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
     text, stats = generate_with_stats(size, customers, seed, plugin=True)
-    with_plugin = OUT / f"ar-{size}-plugin.beancount"
-    without = OUT / f"ar-{size}.beancount"
+    with_plugin = out / f"ar-{size}-plugin.beancount"
+    without = out / f"ar-{size}.beancount"
     with_plugin.write_text(text, encoding="utf-8")
     without.write_text(text.replace(PLUGIN_LINE + "\n\n", "", 1), encoding="utf-8")
     return without, with_plugin, dict(stats)
