@@ -5,6 +5,13 @@
     python benchmarks/bench_table.py --sizes 10000 --repeat 1 # rows at 10k only
     python benchmarks/bench_table.py --quick                  # 10k, 1 repeat: a smoke test
 
+The "with" side of a row is the same synthetic ledger with one more line, for example
+
+    plugin "beancount_ar" "{'default_terms': 'net 30', 'discount_account': 'Expenses:Discounts'}"
+    plugin "beancount_ar.penalties" "{'regime': 'FR', 'account': 'Income:Penalties',
+                                      'as_of': '2026-11-23', 'schedule': 'settlement'}"
+    2020-01-01 custom "fava-extension" "fava_ar_extension"
+
 The rows (``--rows``, comma-separated; default all), each a pair of measurements:
 
 - ``plugin``: Beancount's load of a synthetic ledger (`generate.py`) without any plugin, and
