@@ -237,6 +237,19 @@ def snapshot_code() -> None:
                     ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
 
 
+def snapshot_tree(target: Path, packages: Sequence[str] = ("beancount_ar", "fava_ar_extension"),
+                  ) -> Path:
+    """Copy the checkout's `packages` into `target` (emptied first); returns `target`."""
+    for package in packages:
+        destination = target / package
+        if destination.exists():
+            shutil.rmtree(destination)
+        if (REPO / package).is_dir():
+            shutil.copytree(REPO / package, destination,
+                            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    return target
+
+
 def worker_env() -> dict[str, str]:
     """Environment of the measured processes: no load cache, the snapshot of the code first."""
     env = dict(os.environ, BEANCOUNT_DISABLE_LOAD_CACHE="1")
@@ -259,15 +272,16 @@ def run_worker(mode: str, *args: str) -> dict[str, Any]:
 # -- driver ----------------------------------------------------------------------------------
 
 
-def write_ledgers(size: int, customers: int, seed: int) -> tuple[Path, Path, dict[str, int]]:
+def write_ledgers(size: int, customers: int, seed: int,
+                  out: Path = OUT) -> tuple[Path, Path, dict[str, int]]:
     """The ledger without and with the plugin line (identical entries), and what they hold."""
     # Imported here, not at the top: the workers must not import the core before measuring.
     from benchmarks.generate import PLUGIN_LINE, generate_with_stats
 
-    OUT.mkdir(parents=True, exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
     text, stats = generate_with_stats(size, customers, seed, plugin=True)
-    with_plugin = OUT / f"ar-{size}-plugin.beancount"
-    without = OUT / f"ar-{size}.beancount"
+    with_plugin = out / f"ar-{size}-plugin.beancount"
+    without = out / f"ar-{size}.beancount"
     with_plugin.write_text(text, encoding="utf-8")
     without.write_text(text.replace(PLUGIN_LINE + "\n\n", "", 1), encoding="utf-8")
     return without, with_plugin, dict(stats)
@@ -383,6 +397,129 @@ def summarize(results: list[dict[str, Any]]) -> str:
     ])
 
 
+# -- --compare REV: the outputs of two versions of the code ----------------------------------
+
+COMPARE = OUT / "compare"
+VARIANTS = ("plugin", "penalties-settlement", "penalties-month-end")
+PACKAGES = ("beancount_ar", "fava_ar_extension")
+
+
+def _git(*args: str, data: bool = False) -> Any:
+    proc = subprocess.run(["git", *args], capture_output=True, cwd=REPO, check=False)
+    if proc.returncode != 0:
+        raise SystemExit(f"git {' '.join(args)}: {proc.stderr.decode(errors='replace').strip()}")
+    return proc.stdout if data else proc.stdout.decode().strip()
+
+
+def extract_revision(rev: str) -> tuple[str, Path]:
+    """The commit `rev` names and a directory holding its packages (extracted once per commit:
+    a commit never changes, so an earlier extraction is reused)."""
+    commit = _git("rev-parse", "--verify", f"{rev}^{{commit}}")
+    target = OUT / f"code-{commit[:12]}"
+    if not (target / "beancount_ar" / "__init__.py").exists():
+        present = [p for p in PACKAGES if _git("ls-tree", "--name-only", commit, p)]
+        if "beancount_ar" not in present:
+            raise SystemExit(f"{rev} ({commit[:12]}) has no beancount_ar/")
+        partial = OUT / f"code-{commit[:12]}.partial"
+        if partial.exists():
+            shutil.rmtree(partial)
+        partial.mkdir(parents=True)
+        archive = _git("archive", "--format=tar", commit, *present, data=True)
+        subprocess.run(["tar", "-x", "-C", str(partial)], input=archive, check=True)
+        if target.exists():
+            shutil.rmtree(target)
+        partial.rename(target)
+    return commit, target
+
+
+def compare_ledger(size: int, customers: int, seed: int, variant: str) -> Path:
+    """Write the ledger of `variant` for `size` invoices (deterministic) and return its path."""
+    if variant == "plugin":
+        return write_ledgers(size, customers, seed)[1]
+    from benchmarks.bench_penalties import ledgers
+
+    schedule = variant.removeprefix("penalties-")
+    COMPARE.mkdir(parents=True, exist_ok=True)
+    path = COMPARE / f"ar-{size}-{variant}.beancount"
+    path.write_text(ledgers(size, customers, seed, schedule)[1], encoding="utf-8")
+    return path
+
+
+def run_dump(code: Path, ledger: Path, out: Path, dates: Sequence[str]) -> dict[str, Any]:
+    """Dump the outputs of `ledger` loaded with the code in `code` (a fresh process)."""
+    env = dict(os.environ, BEANCOUNT_DISABLE_LOAD_CACHE="1", PYTHONPATH=str(code))
+    command = [sys.executable, str(HERE / "compare_outputs.py"), "--dump", str(ledger),
+               str(out), str(code), ",".join(dates)]
+    proc = subprocess.run(command, capture_output=True, text=True, env=env, cwd=COMPARE)
+    if proc.returncode != 0:
+        return {"failed": f"exit {proc.returncode}: {proc.stderr.strip()[-2000:]}"}
+    return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
+
+
+def compare(rev: str, sizes: Sequence[int], seed: int, per_customer: int,
+            variants: Sequence[str], dates: Sequence[str], cache: bool = True) -> int:
+    """Compare the outputs of `rev` and of the checkout; 0 when identical, 1 otherwise."""
+    import hashlib
+
+    from benchmarks.compare_outputs import FORMAT, report
+
+    started = time.perf_counter()
+
+    def note(message: str) -> None:
+        print(f"[{time.perf_counter() - started:6.0f}s] {message}", file=sys.stderr, flush=True)
+
+    commit, old_code = extract_revision(rev)
+    current = snapshot_tree(OUT / "code-current")
+    version = code_version()
+    print(f"Outputs of {rev} (commit {commit[:12]}) against the checkout ({version}); "
+          f"seed {seed}; settlements as of {', '.join(dates)}\n")
+    COMPARE.mkdir(parents=True, exist_ok=True)
+    failures = 0
+    for size in sizes:
+        customers = max(20, size // per_customer)
+        for variant in variants:
+            ledger = compare_ledger(size, customers, seed, variant)
+            digest = hashlib.sha256(ledger.read_bytes()).hexdigest()
+            key = {"commit": commit, "ledger": digest, "dates": list(dates), "format": FORMAT}
+            label = f"{size:,} invoices, {variant}"
+            old_out = COMPARE / f"old-{commit[:12]}-{size}-{variant}.txt"
+            old_json = old_out.with_suffix(".json")
+            old: dict[str, Any] | None = None
+            if cache and old_out.exists() and old_json.exists():
+                stored = json.loads(old_json.read_text())
+                if stored.get("key") == key:
+                    old = stored
+                    note(f"{label}: {rev} dump reused from {old_out.name}")
+            if old is None:
+                note(f"{label}: loading and dumping with {rev}")
+                old = run_dump(old_code, ledger, old_out, dates)
+                if "failed" not in old:
+                    old_json.write_text(json.dumps({**old, "key": key}, indent=1))
+            note(f"{label}: loading and dumping with the checkout")
+            new_out = COMPARE / f"new-{size}-{variant}.txt"
+            new = run_dump(current, ledger, new_out, dates)
+            if "failed" in old or "failed" in new:
+                failures += 1
+                for side, result in (("old", old), ("new", new)):
+                    if "failed" in result:
+                        print(f"{label}: FAILED ({side} code): {result['failed']}")
+                continue
+            counts = ", ".join(f"{name} {count:,}" for name, (count, _) in
+                               new["sections"].items())
+            if old["sections"] == new["sections"]:
+                print(f"{label}: identical ({counts}; load {old['load_s']} s before, "
+                      f"{new['load_s']} s after)", flush=True)
+                continue
+            failures += 1
+            print(f"{label}: DIFFERENT (before: {old_out}, after: {new_out})")
+            for line in report(old_out, new_out, old["sections"], new["sections"]):
+                print(f"  {line}")
+            sys.stdout.flush()
+    print("\nidentical" if not failures else f"\n{failures} comparison(s) differ or failed")
+    note("done")
+    return 1 if failures else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line; see the module docstring."""
     parser = argparse.ArgumentParser(description="Benchmark the invoice plugin's load time.")
@@ -398,6 +535,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                              "CPUs to be under 25%% busy (a shared machine); default: 0")
     parser.add_argument("--profile", action="store_true",
                         help="then cProfile the plugin on the largest ledger")
+    parser.add_argument("--compare", metavar="REV",
+                        help="instead of timing: compare the outputs of git revision REV and of "
+                             "the checkout on each size (exit 1 on any difference)")
+    parser.add_argument("--variants", default=",".join(VARIANTS),
+                        help="with --compare: ledgers to compare (default: %(default)s)")
+    parser.add_argument("--dates", default="2024-06-30,2025-12-31,full",
+                        help="with --compare: as-of dates of the settlements compared "
+                             "(full: no date); default: %(default)s")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="with --compare: dump REV again even if a dump of the same commit "
+                             "and ledger is in benchmarks/out/compare/")
     parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
@@ -412,6 +560,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"--sizes {args.sizes!r}: expected numbers such as 10000,100000")
     if not sizes or min(sizes) <= 0 or args.repeat < 1:
         parser.error("--sizes and --repeat must be positive")
+
+    if args.compare:
+        variants = [v.strip() for v in args.variants.split(",") if v.strip()]
+        unknown = sorted(set(variants) - set(VARIANTS))
+        if unknown or not variants:
+            parser.error(f"--variants: unknown {unknown}; choose from {', '.join(VARIANTS)}")
+        dates = [d.strip() for d in args.dates.split(",") if d.strip()]
+        for day in dates:
+            if day != "full":
+                try:
+                    datetime.date.fromisoformat(day)
+                except ValueError:
+                    parser.error(f"--dates: {day!r} is neither a date nor 'full'")
+        return compare(args.compare, sizes, args.seed, args.invoices_per_customer, variants,
+                       dates, cache=not args.no_cache)
 
     from benchmarks.generate import PLUGIN_CONFIG
 
