@@ -141,3 +141,33 @@ def test_settlement_once_per_book_and_date(reads: list[int]) -> None:
     later = subledger(again, options, day)
     assert later is not first and later == settle(read_book(again, config)[0], day)
     assert later.items[0].open == 1000  # the 500.00 payment is dated after the as-of date
+
+
+def test_one_customers_settlement_is_its_part_of_the_whole(tmp_path: Path) -> None:
+    """A statement of one customer from its own entries only is the statement of the whole
+    settlement: for every customer of a ledger with discounts, instalments, credit notes,
+    write-offs, shared accounts and penalties."""
+    import datetime
+
+    from beancount_ar.core.allocation import settle
+    from beancount_ar.core.statements import ACTIVITY, OPEN_ITEMS, build_statements
+    from beancount_ar.core.subledger import subledger
+
+    path = tmp_path / "ar.beancount"
+    path.write_text(ledgers(800, 15, 5, "month-end")[1], encoding="utf-8")
+    entries, errors, options = loader.load_file(str(path))
+    assert not errors
+    config, _ = config_from_options(options)
+    book = read_book(entries, config)[0]
+    for day in (datetime.date(2024, 6, 30), datetime.date(2026, 11, 23)):
+        whole = settle(book, day)
+        for key in book.customers:
+            part = subledger(entries, options, day, [key])
+            assert [s for s in part.items] == [s for s in whole.items if s.item.customer == key]
+            assert part.unapplied == tuple(u for u in whole.unapplied
+                                           if u.credit.customer == key)
+            assert part.pending_discounts == tuple(
+                p for p in whole.pending_discounts if p.item.customer == key)
+            for kind, start in ((ACTIVITY, datetime.date(day.year, 1, 1)), (OPEN_ITEMS, None)):
+                assert build_statements(part, [key], kind, start) == build_statements(
+                    whole, [key], kind, start)

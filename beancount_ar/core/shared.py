@@ -28,6 +28,7 @@ settles a book once per as-of date in the same way.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime
 import threading
 from collections.abc import Sequence
@@ -68,7 +69,8 @@ class _Published:
 _READ = (data.Transaction, data.Open, data.Custom)
 _lock = threading.Lock()
 _published: _Published | None = None
-_settled: tuple[Book, dict[datetime.date | None, Settlement]] | None = None
+_SettledKey = tuple[datetime.date | None, frozenset[str] | None]  # as of, customers
+_settled: tuple[Book, dict[_SettledKey, Settlement]] | None = None
 
 
 def publish(entries: Sequence[Any], config: ArConfig) -> tuple[Book, list[Any]]:
@@ -111,23 +113,33 @@ def book_for(entries: Sequence[Any], config: ArConfig) -> Book:
 
 
 def settlement_for(entries: Sequence[Any], config: ArConfig,
-                   as_of: datetime.date | None = None) -> Settlement:
+                   as_of: datetime.date | None = None,
+                   customers: frozenset[str] | None = None) -> Settlement:
     """``settle(book_for(entries, config), as_of)``, computed once per book and date: the
     statements, letters and reports of one load share it (the latest book's settlements are
-    kept, a few dates of it)."""
+    kept, a few dates of it).
+
+    With `customers` (keys), only their records are settled: a credit applies only to its own
+    customer's items, so their items, allocations, unapplied credits and pending discounts are
+    exactly those of the whole settlement (its errors are only theirs, its book's events only
+    theirs). One customer's statement costs its own entries, not the ledger's."""
     global _settled
     book = book_for(entries, config)
+    key = (as_of, customers)
     with _lock:
         kept = _settled
         if kept is None or kept[0] is not book:
             kept = _settled = (book, {})
-        found = kept[1].get(as_of)
+        found = kept[1].get(key)
     if found is not None:
         return found
+    if customers is not None:
+        book = dataclasses.replace(book, events=tuple(
+            event for event in book.events if event.customer in customers))
     settlement = settle(book, as_of)
     with _lock:
         dates = kept[1]
-        dates[as_of] = settlement
+        dates[key] = settlement
         while len(dates) > 8:
             del dates[next(iter(dates))]
     return settlement

@@ -22,7 +22,9 @@ import jinja2
 from beancount_ar.core.allocation import Settlement
 from beancount_ar.core.charges import LedgerCharges, StatedCharges, ledger_charges, stated_charges
 from beancount_ar.core.company import Company
-from beancount_ar.core.customers import CustomerError, find_customer
+from beancount_ar.core.config import config_from_options
+from beancount_ar.core.customers import CustomerError, find_customer, find_customers
+from beancount_ar.core.shared import book_for
 from beancount_ar.core.statements import (
     ACTIVITY,
     TYPES,
@@ -107,11 +109,12 @@ class StatementJob:
 
 def prepare(entries: Sequence[Any], options_map: Mapping[str, Any], *, kind: str = ACTIVITY,
             start: datetime.date | None = None, end: datetime.date | None = None,
-            ledger_dir: str | None = None, settlement: Settlement | None = None
-            ) -> StatementJob:
+            ledger_dir: str | None = None, settlement: Settlement | None = None,
+            customer: str | None = None) -> StatementJob:
     """Check the inputs, read the company and settle the subledger as of `end` (default:
     today); an activity statement's period starts on `start` (default: 1 January of `end`'s
-    year). A given `settlement` must be settled as of `end`."""
+    year). A given `settlement` must be settled as of `end`. For the statement of one
+    `customer` only, only its entries are settled."""
     if kind not in TYPES:
         raise DocumentError(f"statement type {kind!r}: expected one of {', '.join(TYPES)}")
     end = end or (settlement.as_of if settlement is not None and settlement.as_of else None) \
@@ -125,13 +128,26 @@ def prepare(entries: Sequence[Any], options_map: Mapping[str, Any], *, kind: str
                             "start date on or before the end date")
     company = company_of(entries, end)
     try:
-        settlement = settled_as_of(entries, options_map, end, settlement, "the statement")
+        settlement = settled_as_of(entries, options_map, end, settlement, "the statement",
+                                   _customers_of(entries, options_map, customer))
     except ValueError as exc:
         raise DocumentError(str(exc)) from None
     if ledger_dir is None:
         ledger_dir = ledger_dir_of(options_map)
     charges = ledger_charges(entries, options_map, company.is_french)
     return StatementJob(settlement, company, kind, start, end, ledger_dir, charges)
+
+
+def _customers_of(entries: Sequence[Any], options_map: Mapping[str, Any],
+                  customer: str | None) -> tuple[str, ...] | None:
+    """The keys `customer` names (None: all customers, when it names none - the statement
+    then says so)."""
+    if customer is None:
+        return None
+    try:
+        return find_customers(book_for(entries, config_from_options(options_map)[0]), customer)
+    except CustomerError:
+        return None
 
 
 def _statements(job: StatementJob, customers: Iterable[str]) -> list[Statement]:
@@ -211,7 +227,7 @@ def render_statement_html(entries: Sequence[Any], options_map: Mapping[str, Any]
     `warnings`. DocumentError for bad input.
     """
     job = prepare(entries, options_map, kind=kind, start=start, end=end,
-                  ledger_dir=ledger_dir, settlement=settlement)
+                  ledger_dir=ledger_dir, settlement=settlement, customer=customer)
     statement = _statements(job, [customer])[0]
     return statement_html(job, statement, language, warnings)
 
@@ -224,7 +240,7 @@ def render_statement_pdf(entries: Sequence[Any], options_map: Mapping[str, Any],
                          warnings: list[str] | None = None) -> bytes:
     """The statement of `customer` as PDF bytes; arguments as `render_statement_html`."""
     job = prepare(entries, options_map, kind=kind, start=start, end=end,
-                  ledger_dir=ledger_dir, settlement=settlement)
+                  ledger_dir=ledger_dir, settlement=settlement, customer=customer)
     statement = _statements(job, [customer])[0]
     return statement_pdf(job, statement, language, warnings)
 
