@@ -257,13 +257,12 @@ def test_every_kind_of_event_at_every_date():
     assert [e.message.split(":")[0] for e in errors] == [
         "overpayment", "F-11", "F-12", "F-7", "F-3"]
     timeline = check(entries, options)
-    recorder = timeline._recorder
     # The ledger takes allocations back both ways: an unreferenced payment's, partly (leaving
     # a rest) then wholly, by a payment naming the invoice; and netted overpayments, by a
     # payment naming the invoice they were set against.
-    taken = recorder.dead
+    taken = timeline._dead
     assert any(not a.netted for a in taken) and any(a.netted for a in taken)
-    rests = [a for a in recorder.allocations for t in taken
+    rests = [a for a in timeline._every for t in taken
              if a is not t and (a.credit, a.item, a.kind) == (t.credit, t.item, t.kind)
              and a.amount < t.amount]
     assert rests

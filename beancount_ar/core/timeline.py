@@ -147,7 +147,7 @@ class Timeline:
 
     def __init__(self, book: Book) -> None:
         self.book = book
-        recorder = self._recorder = _Recorder(book)
+        recorder = _Recorder(book)
         events = book.events
         allocations = recorder.allocations
         allocs, open_, unapplied, dead = recorder.allocs, recorder.open, recorder.unapplied, \
@@ -245,6 +245,14 @@ class Timeline:
         recorder.check_early_discounts()
         self.full: Settlement = recorder.result()
         """The settlement of everything (as of None), the same as `settle(book)`."""
+        # What `at` reads of the replay (the rest of the recorder's state is let go): every
+        # allocation made, in order, those taken back and when, every error (those of the end
+        # of the replay last), the changes of the pending discounts, the early discounts.
+        self._every = allocations
+        self._dead, self._dead_days = dead, recorder.dead_days
+        self._all_errors = errors
+        self._pending_log = recorder.pending_log
+        self._early = list(recorder.discount_first.values())
         self._snap_days, self._snap_states, self._snap_previous = \
             snap_days, snap_states, snap_previous
         self._latest = latest
@@ -283,9 +291,9 @@ class Timeline:
         return tuple(states)
 
     def _allocations_at(self, days: int) -> tuple[Allocation, ...]:
-        every = self._recorder.allocations
+        every = self._every
         count = self._allocations[days - 1]
-        taken = sorted(self._dead_positions[:bisect_left(self._recorder.dead_days, days)])
+        taken = sorted(self._dead_positions[:bisect_left(self._dead_days, days)])
         if not taken:
             return tuple(every[:count])
         kept: list[Allocation] = []
@@ -309,7 +317,7 @@ class Timeline:
 
     def _pending_at(self, days: int) -> tuple[PendingDiscount, ...]:
         pending: dict[int, PendingDiscount] = {}
-        for key, value in islice(self._recorder.pending_log, self._pending[days - 1]):
+        for key, value in islice(self._pending_log, self._pending[days - 1]):
             if value is None:
                 del pending[key]
             else:
@@ -318,8 +326,7 @@ class Timeline:
 
     def _errors_at(self, days: int, as_of: datetime.date) -> tuple[ARError, ...]:
         book = self.book
-        recorder = self._recorder
-        errors = recorder.errors
+        errors = self._all_errors
         count = self._errors[days - 1]
         result: list[Any] = []
         start = 0
@@ -332,10 +339,10 @@ class Timeline:
             result.extend(probe.errors)
             start = end
         result.extend(errors[start:count])
-        early = list(islice(recorder.discount_first.values(), self._discounts[days - 1]))
+        early = self._discounts[days - 1]
         if early:
             probe = _Settler(book, as_of)
-            for item in early:
+            for item in self._early[:early]:
                 state = self._state(item, days)
                 probe.discount_first[item.id] = item
                 probe.open[item.id] = state.open
