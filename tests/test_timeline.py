@@ -406,3 +406,31 @@ def test_generated_ledgers_at_every_date(ops, more):
     entries, errors, options = loader.load_string(with_extras(ops, more))
     assert not [e for e in errors if "internal error" in e.message]
     check(entries, options)
+
+
+def test_the_module_docstring_example():
+    entries, errors, options = load("""
+    2024-01-01 open Assets:Receivable:Dupont
+    2025-01-15 * "Dupont" "Installation" ^F-1
+      invoice: "F-1"
+      Assets:Receivable:Dupont   1000.00 EUR
+      Income:Sales
+
+    2025-02-20 * "Dupont" "Virement" ^F-1
+      Assets:Bank                1000.00 EUR
+      Assets:Receivable:Dupont  -1000.00 EUR
+    """)
+    assert errors == []
+    config, _ = config_from_options(options)
+    book, _ = read_book(entries, config)
+    timeline = Timeline(book)
+    january = timeline.at(datetime.date(2025, 1, 31))
+    assert [(s.item.invoice, s.open) for s in january.items] == [("F-1", D("1000.00"))]
+    march = timeline.at(datetime.date(2025, 3, 1))
+    assert [(s.item.invoice, s.open, s.closed_date) for s in march.items] == [
+        ("F-1", 0, datetime.date(2025, 2, 20))]
+    assert january == settle(book, datetime.date(2025, 1, 31)) and timeline.full == settle(book)
+    balances = BalanceIndex(entries, "Assets:Receivable")
+    assert balances.at(datetime.date(2025, 1, 31)) == {"EUR": D("1000.00")}
+    assert balances.at(datetime.date(2025, 3, 1), {"Assets:Receivable:Dupont"}) == {
+        "EUR": D("0.00")}
