@@ -92,6 +92,12 @@ class _Recorder(_Settler):
         self.day = 0  # index of the day being replayed
         self.pending_log: list[tuple[int, PendingDiscount | None]] = []
         self.pending = _PendingLog(self.pending_log)
+        # The items' states at the end of each day they changed: day, state, and the index of
+        # the item's previous state (-1 for none); `latest`: each item's last state.
+        self.days: list[int] = []
+        self.states: list[ItemState] = []
+        self.previous: list[int] = []
+        self.latest: dict[int, int] = {}
         # Allocations taken back (by `release` or `give_back`), with the day they were.
         self.dead: list[Allocation] = []
         self.dead_days: list[int] = []
@@ -120,6 +126,12 @@ class _Recorder(_Settler):
         self.dead.append(allocation)
         self.dead_days.append(self.day)
         super().give_back(allocation, amount)
+
+    def item_states(self) -> tuple[ItemState, ...]:
+        """The items' last states, those the replay noted (the same objects)."""
+        latest, states = self.latest, self.states
+        return tuple(states[latest[item.id]] if item.id in latest
+                     else _new(ItemState, (item, (), item.amount)) for item in self.items)
 
 
 def _names_later(book: Book, credit: Credit) -> bool:
@@ -164,12 +176,8 @@ class Timeline:
         self._errors: list[int] = []
         self._pending: list[int] = []
         self._discounts: list[int] = []
-        # The items' states at the end of each day they changed: day, state, and the index of
-        # the item's previous state (-1 for none); `latest` is each item's last state.
-        snap_days: list[int] = []
-        snap_states: list[ItemState] = []
-        snap_previous: list[int] = []
-        latest: dict[int, int] = {}
+        snap_days, snap_states, snap_previous, latest = \
+            recorder.days, recorder.states, recorder.previous, recorder.latest
         # Each customer's unapplied credits in a currency at the end of the days they changed:
         # (days, [(when the key last entered `unapplied`, or -1 when it is not in it; credits)]).
         self._unapplied: dict[tuple[str, str], tuple[list[int], list[tuple[int, _Credits]]]] = {}
