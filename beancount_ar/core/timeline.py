@@ -35,8 +35,12 @@ accounts by bisection:
     balances.at(datetime.date(2025, 1, 31))                                # {"EUR": 1000.00}
     balances.at(datetime.date(2025, 3, 1), {"Assets:Receivable:Dupont"})   # {"EUR": 0.00}
 
-Both are built from immutable inputs (a `Book`, a loaded ledger's entries) and never change:
-build them once per load and share them.
+Both are built from immutable inputs (a `Book` from `book.read_book`, a loaded ledger's
+entries) and never change: build them once per load and share them (`at` only reads, from any
+thread). At 100,000 invoices (``benchmarks/bench_asof.py``) building a timeline costs about 1.2
+times one `settle` and 1.4 times its memory, and `at` a few tens of milliseconds where `settle` at
+a past date takes seconds. ``tests/timeline_check.py`` checks both against every settlement a
+test run makes.
 """
 
 from __future__ import annotations
