@@ -532,13 +532,18 @@ class _Settler:
                                               f"invoice was not paid in full by {until}, the "
                                               "end of its discount window")
 
-    def result(self) -> Settlement:
+    def item_states(self) -> tuple[ItemState, ...]:
+        """Every item's state, in the order the items came (`timeline.Timeline` has them
+        already)."""
         allocs, open_ = self.allocs, self.open
+        return tuple(_new(ItemState, (item, tuple(allocs[item.id]), open_[item.id]))
+                     for item in self.items)
+
+    def result(self) -> Settlement:
         return Settlement(
             as_of=self.as_of,
             book=self.book,
-            items=tuple(_new(ItemState, (item, tuple(allocs[item.id]), open_[item.id]))
-                        for item in self.items),
+            items=self.item_states(),
             unapplied=tuple(Unapplied(c, a) for credits in self.unapplied.values()
                             for c, a in credits),
             allocations=tuple(a for a in self.allocations if id(a) not in self.released)
