@@ -9,8 +9,10 @@ cache until the ledger is reloaded. Nothing here decides a rule: it only calls
     plugin "beancount_ar" "{'default_terms': 'net 30'}"
     2026-01-01 custom "fava-extension" "fava_ar_extension"
 
-the Aging page as of 2026-11-23 settles the book once; the Customers and Invoices pages as of
-the same date reuse that settlement.
+the Aging page as of 2026-11-23 replays the book once (`beancount_ar.core.timeline.Timeline`);
+the Customers and Invoices pages as of the same date reuse that settlement, and a page as of
+another date (Fava's time filter) reads it from the same replay, as it reads the receivable
+balances from one index (`BalanceIndex`).
 """
 
 from __future__ import annotations
@@ -24,12 +26,13 @@ from typing import Any, TypeVar
 
 from beancount_ar.core import aging as aging_lib
 from beancount_ar.core import metrics, statements
-from beancount_ar.core.allocation import Settlement, settle
+from beancount_ar.core.allocation import Settlement
 from beancount_ar.core.company import Company, read_company
 from beancount_ar.core.config import config_from_options
 from beancount_ar.core.report import InvoiceRow, invoice_rows
 from beancount_ar.core.selection import ItemQuery, Listed, listed_items
 from beancount_ar.core.shared import book_for
+from beancount_ar.core.timeline import BalanceIndex, Timeline
 from beancount_ar.plugins.common import no_gc
 from beancount_ar.render.letters import ReminderJob, prepare_reminders
 
@@ -56,6 +59,8 @@ class Analysis:
                                                              False: OrderedDict()}
         self._sizes = {True: cache_size, False: cache_size * 10}
         self._hashes: dict[int, str] = {}
+        self._timeline: Timeline | None = None
+        self._balances: BalanceIndex | None = None
 
     def _memo(self, key: tuple, compute: Callable[[], T], large: bool = True) -> T:
         # One lock: a second request for the same figures waits for the first instead of
@@ -79,8 +84,17 @@ class Analysis:
 
     # -- the core's results ------------------------------------------------------------------
 
+    def timeline(self) -> Timeline:
+        """The subledger at every date, from one replay of the book (built once per load)."""
+        with self._lock:
+            if self._timeline is None:
+                with no_gc():
+                    self._timeline = Timeline(self.book)
+            return self._timeline
+
     def settlement(self, as_of: datetime.date) -> Settlement:
-        return self._memo(("settlement", as_of), lambda: settle(self.book, as_of))
+        """The settlement as of the date (a prefix of the one replay: `Timeline.at`)."""
+        return self._memo(("settlement", as_of), lambda: self.timeline().at(as_of))
 
     def rows(self, as_of: datetime.date, customer: str | None = None) -> list[InvoiceRow]:
         """Every invoice, instalment and other debit as of the date (of one customer), in date
@@ -146,12 +160,14 @@ class Analysis:
     def balances(self, as_of: datetime.date,
                  customers: frozenset[str] | None) -> dict[str, Decimal]:
         """The balance per currency of the receivable accounts (of `customers`' accounts)."""
+        with self._lock:
+            if self._balances is None:
+                with no_gc():
+                    self._balances = BalanceIndex(self.entries, self.config.receivable_root)
+            index = self._balances
         if customers is None:
-            return self._memo(("balances", as_of), lambda: aging_lib.receivable_balances(
-                self.entries, self.config.receivable_root, as_of))
-        accounts = frozenset(self.book.customers[key].account for key in customers)
-        return self._memo(("balances", as_of, accounts), lambda: aging_lib.receivable_balances(
-            self.entries, self.config.receivable_root, as_of, accounts))
+            return index.at(as_of)
+        return index.at(as_of, frozenset(self.book.customers[key].account for key in customers))
 
     def entry_hash(self, entry: Any, hasher: Callable[[Any], str]) -> str:
         """Fava's hash of an entry of this load, computed once (the entries never change)."""
