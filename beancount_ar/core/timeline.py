@@ -419,6 +419,9 @@ class BalanceIndex:
         self._first_total: dict[str, int] = {}
         running: datetime.date | None = None
         seen = 0
+        receivable: dict[str, bool] = {}  # account -> under the root (one test per account)
+        accounts = self._accounts
+        total = self._total
         for entry in entries:
             if not isinstance(entry, data.Transaction):
                 continue
@@ -426,17 +429,25 @@ class BalanceIndex:
                 running = entry.date
             for posting in entry.postings:
                 account = posting.account
+                wanted = receivable.get(account)
+                if wanted is None:
+                    wanted = receivable[account] = account == root or account.startswith(prefix)
+                if not wanted:
+                    continue
                 units = posting.units
-                if units is None or not (account == root or account.startswith(prefix)):
+                if units is None:
                     continue
                 number = units.number
                 if number is None:
                     continue
                 currency = units.currency
                 seen += 1
-                if _add(self._accounts.setdefault(account, {}), currency, running, number):
+                series = accounts.get(account)
+                if series is None:
+                    series = accounts[account] = {}
+                if _add(series, currency, running, number):
                     self._first[(account, currency)] = seen
-                if _add(self._total, currency, running, number):
+                if _add(total, currency, running, number):
                     self._first_total[currency] = seen
 
     @staticmethod
