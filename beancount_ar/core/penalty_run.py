@@ -28,18 +28,26 @@ from beancount_ar.core.allocation import Settlement, settle
 from beancount_ar.core.book import Book, read_book
 from beancount_ar.core.config import ArConfig
 from beancount_ar.core.errors import OverpaymentError
+from beancount_ar.core.interest import ItemPenalties
 from beancount_ar.core.model import PENALTY_TAG, Item
-from beancount_ar.core.penalty_assessment import ItemCharge, Missing, assess, may_shift_allocations
+from beancount_ar.core.penalty_assessment import ItemCharge, assess, may_shift_allocations
 from beancount_ar.core.penalty_config import PenaltyConfig, Policies
-from beancount_ar.core.penalty_rates import Rates
+from beancount_ar.core.penalty_rates import Missing, Rates
 from beancount_ar.core.report import penalties_posted
 
 MAX_ROUNDS = 20
+ChargeKey = tuple[str | None, int, datetime.date, Decimal]  # invoice, part, date, amount
+Charges = dict[str, tuple[list[ItemCharge], Book]]  # by receivable account
 GENERATED = "<beancount_ar>"  # the filename of generated entries' metadata
 
 
 def receivable(account: str, root: str) -> bool:
     return account == root or account.startswith(root + ":")
+
+
+def invoice_links(item: Item) -> frozenset[str]:
+    """The links of a charge's entry: its invoice (an invoice item always has its number)."""
+    return frozenset({item.invoice}) if item.invoice else frozenset()
 
 
 def entry_lineno(item: Item) -> int:
@@ -53,7 +61,7 @@ def entry_lineno(item: Item) -> int:
 class RunResult:
     """What a run found."""
 
-    charges: dict[str, tuple[list[ItemCharge], Book]]  # by receivable account, sorted
+    charges: Charges  # by receivable account, sorted
     missing: tuple[Missing, ...]  # rates the tables lack, one per (table, day)
     no_indemnity_in: tuple[str, ...]  # currencies the regime's indemnity cannot be charged in
     problems: tuple[str, ...]
@@ -62,7 +70,7 @@ class RunResult:
 class PenaltyRun:
     """One run of the penalties over a ledger's entries (see the module docstring)."""
 
-    def __init__(self, entries: list, ar_config: ArConfig, config: PenaltyConfig,
+    def __init__(self, entries: list[data.Directive], ar_config: ArConfig, config: PenaltyConfig,
                  rates: Rates, policies: Policies, as_of: datetime.date,
                  allowed: set[str] | None = None) -> None:
         self.entries = entries
@@ -73,7 +81,8 @@ class PenaltyRun:
         self.rates = rates
         self.policies = policies
         self.as_of = as_of
-        self.memo: dict[tuple, Any] = {}  # item_penalties results, shared by the rounds
+        # item_penalties results, shared by the rounds
+        self.memo: dict[tuple[Any, ...], ItemPenalties] = {}
         self.common: list[int] = []  # positions of the opens and custom directives
         self.by_account: dict[str, list[int]] = {}  # positions of each account's transactions
         root = ar_config.receivable_root
@@ -85,7 +94,7 @@ class PenaltyRun:
                                 if receivable(p.account, root)}:
                     self.by_account.setdefault(account, []).append(position)
 
-    def settle(self, accounts: set[str], extra: Sequence[Any] = ()) -> Settlement:
+    def settle(self, accounts: set[str], extra: Sequence[data.Directive] = ()) -> Settlement:
         """The settlement of `accounts` (their customers' matching does not depend on others)."""
         positions = set(self.common)
         for account in accounts:
@@ -97,15 +106,15 @@ class PenaltyRun:
         book, _ = read_book(subset, self.ar_config)  # the invoice plugin reports its errors
         return settle(book, self.as_of)
 
-    def assess(self, settlement: Settlement, posted: Mapping,
-               accounts: set[str]) -> dict[str, tuple[list[ItemCharge], Book]]:
+    def assess(self, settlement: Settlement, posted: Mapping[tuple[str | None, int], Decimal],
+               accounts: set[str]) -> Charges:
         customers = {key for key, c in settlement.book.customers.items() if c.account in accounts}
         result = assess(settlement, self.as_of, self.config, self.rates,
                         self.policies.of(settlement.book), posted, customers, self.memo)
         self.missing.extend(result.missing)
         self.currencies |= result.no_indemnity_in
         book = settlement.book
-        out: dict[str, tuple[list[ItemCharge], Book]] = {}
+        out: Charges = {}
         for charge in result.charges:
             if self.allowed is not None and charge.item.currency not in self.allowed:
                 self.refused.add(charge.item.currency)
@@ -114,12 +123,13 @@ class PenaltyRun:
             out.setdefault(account, ([], book))[0].append(charge)
         return out
 
-    def may_shift(self, settlement: Settlement, before: Mapping[str, tuple],
-                  after: Mapping[str, tuple]) -> set[str]:
+    def may_shift(self, settlement: Settlement,
+                  before: Mapping[str, tuple[list[ItemCharge], Book]],
+                  after: Mapping[str, tuple[list[ItemCharge], Book]]) -> set[str]:
         """Accounts whose matching may change when the charges in `settlement` (`before`, by
         account) are replaced by `after`: a charge that is new may take money from credits; one
         that goes away may give some back, if a credit paid it."""
-        removed: set[tuple] = set()
+        removed: set[ChargeKey] = set()
         for charges, _ in before.values():
             removed.update(_key(charges))
         for charges, _ in after.values():
@@ -134,7 +144,7 @@ class PenaltyRun:
                         item.amount) in removed:
                     accounts.add(settlement.book.customers[item.customer].account)
         kept = {key for charges, _ in before.values() for key in _key(charges)}
-        new: dict[str, list] = {}
+        new: dict[str, list[tuple[str, datetime.date, str | None]]] = {}
         for charges, _ in after.values():
             for charge in charges:
                 key = (charge.item.invoice, charge.item.part, charge.charge.date,
@@ -146,7 +156,7 @@ class PenaltyRun:
         accounts.update(book.customers[c].account for c in may_shift_allocations(settlement, new))
         return accounts
 
-    def stand_in(self, charge: ItemCharge, book: Book) -> Any:
+    def stand_in(self, charge: ItemCharge, book: Book) -> data.Transaction:
         """What settling needs of a charge's entry (made without its narration)."""
         item = charge.item
         customer = book.customers[item.customer]
@@ -154,7 +164,7 @@ class PenaltyRun:
         amount = Amount(charge.charge.amount, item.currency)
         posting_meta = {"customer": customer.name} if customer.shared else None
         return data.Transaction(meta, charge.charge.date, "*", None, "", frozenset({PENALTY_TAG}),
-                                frozenset({item.invoice}), [
+                                invoice_links(item), [
                                     data.Posting(customer.account, amount, None, None, None,
                                                  posting_meta)])
 
@@ -173,9 +183,9 @@ class PenaltyRun:
     def run(self) -> RunResult:
         """The charges to make by receivable account, the missing rates, the currencies that
         got no indemnity, and problems (overpayments are in `overpaid` afterwards)."""
-        self.missing: list = []
+        self.missing: list[Missing] = []
         self.currencies: set[str] = set()
-        self.overpaid: dict[str, list] = {}
+        self.overpaid: dict[str, list[OverpaymentError]] = {}
         accounts = set(self.by_account)
         settlement = self.settle(accounts)
         self.overpayments(settlement, accounts)
@@ -217,5 +227,5 @@ class PenaltyRun:
                          tuple(problems))
 
 
-def _key(charges: Sequence[ItemCharge]) -> tuple:
+def _key(charges: Sequence[ItemCharge]) -> tuple[ChargeKey, ...]:
     return tuple((c.item.invoice, c.item.part, c.charge.date, c.charge.amount) for c in charges)
