@@ -24,6 +24,7 @@ from beancount_ar.core.money import ZERO, round_money
 from beancount_ar.core.penalty_config import (
     MONTH_END,
     ONE_DAY,
+    PERIOD_MONTHS,
     SETTLEMENT,
     PenaltyConfig,
     Policy,
@@ -134,29 +135,38 @@ def interest_segments(amount: Decimal, start: datetime.date,
 # -- schedule --------------------------------------------------------------------------------
 
 
-def month_ends(first: datetime.date, last: datetime.date) -> list[datetime.date]:
-    """Last days of months in [first, last]."""
+def month_ends(first: datetime.date, last: datetime.date, every: int = 1
+               ) -> list[datetime.date]:
+    """Last days of months in [first, last]; with `every` 3 (or 12), only those of the months
+    that end a quarter (a year): March, June, September, December (December)."""
     out: list[datetime.date] = []
     year, month = first.year, first.month
+    month += -month % every  # the first month that ends a period
+    if month > 12:
+        year, month = year + 1, month - 12
     while True:
         day = datetime.date(year, month, calendar.monthrange(year, month)[1])
         if day > last:
             return out
         if day >= first:
             out.append(day)
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        month += every
+        if month > 12:
+            year, month = year + 1, month - 12
 
 
 def charge_dates(start: datetime.date, closed: datetime.date | None, as_of: datetime.date,
                  schedule: str = MONTH_END) -> list[datetime.date]:
-    """When an item late from the day after `start` is charged (see the module docstring)."""
+    """When an item late from the day after `start` is charged: at the end of each period of
+    the schedule (month, quarter, year) while it is overdue and on the day it is settled, or
+    only on that day (or the as-of date while open) under the settlement schedule."""
     settled = closed if closed is not None and closed <= as_of else None
     last = settled or as_of
     if last <= start:
         return []
     if schedule == SETTLEMENT:
         return [last]
-    dates = month_ends(start + ONE_DAY, last)
+    dates = month_ends(start + ONE_DAY, last, PERIOD_MONTHS[schedule])
     if settled is not None and (not dates or dates[-1] != settled):
         dates.append(settled)
     return dates

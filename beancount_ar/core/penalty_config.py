@@ -41,7 +41,10 @@ CONTRACT = "contract"  # no reference: a contractual rate
 
 MONTH_END = "month-end"
 SETTLEMENT = "settlement"
-SCHEDULES = (MONTH_END, SETTLEMENT)
+QUARTER_END = "quarter-end"  # like month-end, at the ends of March, June, September, December
+YEAR_END = "year-end"  # like month-end, at each 31 December: one accrual per closing
+SCHEDULES = (MONTH_END, SETTLEMENT, QUARTER_END, YEAR_END)
+PERIOD_MONTHS = {MONTH_END: 1, QUARTER_END: 3, YEAR_END: 12}  # months between period ends
 
 # Override metadata on a customer's `open` or on an invoice.
 META_WAIVE = "penalties"  # FALSE: no penalties; TRUE on an invoice: penalties despite the customer
