@@ -11,12 +11,17 @@ plugin. It prints the best time of each, the overhead,
 the plugin's own time (Beancount's per-plugin timings) and the number of entries it adds:
 
     invoices 100000, customers 1000: load 61.2 s, with penalties 75.9 s (+24.0 %) ...
+
+``--only base`` or ``--only penalties`` loads one of the two once and prints the process's peak
+memory (run each in its own process to compare them); ``--schedule`` takes every schedule of
+the plugin (``month-end``, ``settlement``, ``quarter-end``, ``year-end``).
 """
 
 from __future__ import annotations
 
 import argparse
 import re
+import resource
 import sys
 import time
 from pathlib import Path
@@ -26,6 +31,7 @@ if __package__ in (None, ""):  # run as a script from a checkout
 
 from beancount import loader  # noqa: E402
 
+from beancount_ar.core.penalty_config import SCHEDULES  # noqa: E402
 from benchmarks.generate import PLUGIN_LINE, generate  # noqa: E402
 
 AS_OF = "2026-11-23"
@@ -69,9 +75,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--customers", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--repeat", type=int, default=1, help="rounds; the best time counts")
-    parser.add_argument("--schedule", default="month-end", choices=("month-end", "settlement"))
+    parser.add_argument("--schedule", default="month-end", choices=SCHEDULES)
+    parser.add_argument("--only", choices=("base", "penalties"),
+                        help="load only this ledger once and print its peak memory (each in its "
+                             "own process, for comparing memory)")
     args = parser.parse_args(argv)
     base, penal = ledgers(args.invoices, args.customers, args.seed, args.schedule)
+    if args.only:
+        seconds, plugin, count, errors = timed_load(base if args.only == "base" else penal)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"invoices {args.invoices}, customers {args.customers}, schedule {args.schedule}, "
+              f"{args.only}: load {seconds:.1f} s, penalties plugin {plugin:.1f} s, {count} "
+              f"entries, {len(errors)} error(s), peak memory {peak:.0f} MiB")
+        return 0
     best_base = best_penal = best_plugin = float("inf")
     n_base = n_penal = 0
     errors: list = []

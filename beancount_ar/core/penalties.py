@@ -50,8 +50,9 @@ The rules:
   40 EUR (FR, EU, DE), 40/70/100 GBP for items under 1,000 / under 10,000 / from 10,000 GBP (UK),
   none for ``fixed`` and ``monthly``, or the configured amount.
 - *Schedule* (``month-end``, the default): an entry at each month end while the item is overdue
-  and one on the day it is settled; (``settlement``): one entry on the day it is settled, or at
-  the as-of date while it is still open. Only dates up to the as-of date count.
+  and one on the day it is settled; ``quarter-end`` and ``year-end`` do the same at the ends of
+  quarters or years only; (``settlement``): one entry on the day it is settled, or at the as-of
+  date while it is still open. Only dates up to the as-of date count.
 """
 
 from __future__ import annotations
@@ -86,11 +87,14 @@ from beancount_ar.core.penalty_config import (
     MONTH_END,
     OVERRIDE_KEYS,
     PER_DEBT,
+    PERIOD_MONTHS,
+    QUARTER_END,
     REGIMES,
     SCHEDULES,
     SETTLEMENT,
     UK_BANDS,
     UK_TOP,
+    YEAR_END,
     PenaltyConfig,
     Policy,
     Regime,
@@ -104,7 +108,8 @@ from beancount_ar.core.penalty_rates import Missing, Quote, Rates
 
 __all__ = [
     "CONTRACT", "HALF_YEARLY", "MONTH_END", "META_GRACE", "META_INDEMNITY", "META_RATE",
-    "META_WAIVE", "OVERRIDE_KEYS", "PER_DEBT", "REGIMES", "SCHEDULES", "SETTLEMENT",
+    "META_WAIVE", "OVERRIDE_KEYS", "PER_DEBT", "PERIOD_MONTHS", "QUARTER_END", "REGIMES",
+    "SCHEDULES", "SETTLEMENT", "YEAR_END",
     "Assessment", "Charge", "ItemCharge", "ItemPenalties", "Missing", "PenaltyConfig", "Policy",
     "Quote", "Rates", "Regime", "Segment", "apply_overrides", "assess", "base_policy",
     "charge_dates", "dispute_spans", "indemnity_for", "NOTHING", "EUR_INDEMNITY", "UK_BANDS",

@@ -7,7 +7,8 @@
 
 For every invoice (or instalment) paid late, or still open past its due date, it adds
 transactions tagged ``#ar-penalty`` and linked to the invoice, dated at each month end while the
-item is overdue and on the day it is settled, that debit the customer's receivable and credit
+item is overdue and on the day it is settled (or at quarter or year ends only, or only when it
+is settled: the ``schedule`` setting), that debit the customer's receivable and credit
 the configured income account; their narration says how the amount was computed:
 
     2025-06-30 * "Dupont" "Late-payment penalties on F-1: interest 10000.00 EUR x 13.15 % (ECB
@@ -106,9 +107,24 @@ def _day(day: datetime.date, language: str) -> str:
     return format_date(day, "short", locale="fr_FR") if language == "fr" else day.isoformat()
 
 
+class _Messages:
+    """``t(message, **values)`` as `beancount_ar.i18n.Translator` says it, each message looked
+    up once per language (the plugin writes the same dozen messages in every entry)."""
+
+    def __init__(self, language: str) -> None:
+        self.translate: Translator = translator(language)
+        self.texts: dict[str, str] = {}
+
+    def __call__(self, message: str, /, **values: Any) -> str:
+        text = self.texts.get(message)
+        if text is None:
+            text = self.texts[message] = self.translate(message)
+        return text.format(**values) if values else text
+
+
 @functools.cache
-def _translator(language: str) -> Translator:
-    return translator(language)
+def _translator(language: str) -> _Messages:
+    return _Messages(language)
 
 
 def narration(charge: ItemCharge, language: str = "en") -> str:
