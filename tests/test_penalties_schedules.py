@@ -109,7 +109,8 @@ def test_period_ends():
 def test_narration_numbers_are_babels_text(language, locale):
     number = plugin._numbers(language)
     rng = random.Random(7)
-    values = [D("-0.00"), D("0"), D("1E+3"), D("12.150"), D("0.0001"), D("-1234567.891")]
+    values = [D("-0.00"), D("0"), D("1E+3"), D("5E+1"), D("12.150"), D("0.0001"), D("1E-7"),
+              D("-1234567.891")]
     values += [D(rng.randint(-10**12, 10**12)).scaleb(-rng.randint(0, 6)) for _ in range(3000)]
     for value in values:
         exponent = value.as_tuple().exponent

@@ -86,9 +86,7 @@ def _numbers(language: str) -> Callable[[Any], str]:
     def number(value: Any) -> str:
         if not isinstance(value, Decimal):
             return str(value)
-        exponent = value.as_tuple().exponent
-        digits = -exponent if isinstance(exponent, int) and exponent < 0 else 0
-        return format(value, f",.{digits}f").translate(table)
+        return format(value, ",f").translate(table)  # "f": the decimals the value has
 
     return number
 
