@@ -3,7 +3,8 @@ whose matching they may change, until nothing changes (a fixed point).
 
     run = PenaltyRun(entries, ar_config, config, Rates(config, tables), policies, as_of)
     result = run.run()
-    result.charges    # {receivable account: ([ItemCharge...], book)} to write as entries
+    result.charges    # {receivable account: [ItemCharge...]} to write as entries
+    result.customers  # {customer key: Customer} of the charges' items
     result.missing    # rates the tables lack (Missing: the ar-rate directive to add)
 
 Payments naming an invoice also pay its penalties, so a new penalty item can change what a
@@ -29,7 +30,7 @@ from beancount_ar.core.book import Book, read_book
 from beancount_ar.core.config import ArConfig
 from beancount_ar.core.errors import OverpaymentError
 from beancount_ar.core.interest import ItemPenalties
-from beancount_ar.core.model import PENALTY_TAG, Item
+from beancount_ar.core.model import PENALTY_TAG, Customer, Item
 from beancount_ar.core.penalty_assessment import ItemCharge, assess, may_shift_allocations
 from beancount_ar.core.penalty_config import PenaltyConfig, Policies
 from beancount_ar.core.penalty_rates import Missing, Rates
@@ -61,7 +62,8 @@ def entry_lineno(item: Item) -> int:
 class RunResult:
     """What a run found."""
 
-    charges: Charges  # by receivable account, sorted
+    charges: dict[str, list[ItemCharge]]  # by receivable account, sorted
+    customers: Mapping[str, Customer]  # the customer of each charge's item, by its key
     missing: tuple[Missing, ...]  # rates the tables lack, one per (table, day)
     no_indemnity_in: tuple[str, ...]  # currencies the regime's indemnity cannot be charged in
     problems: tuple[str, ...]
@@ -195,6 +197,7 @@ class PenaltyRun:
         # penalties): settle again, with the new entries in, the customers where they may change
         # what credits do, until nothing changes (a fixed point; each round fixes later dates).
         pending = self.may_shift(settlement, {}, charges)
+        del settlement  # the whole subledger's matching: not needed any more (memory)
         problems: list[str] = []
         rounds = 0
         while pending:
@@ -222,7 +225,11 @@ class PenaltyRun:
             pending = self.may_shift(again, {a: before[a] for a in changed if a in before},
                                      {a: charges[a] for a in changed if a in charges})
         unique = {(m.table, m.day): m for m in self.missing}
-        return RunResult({a: charges[a] for a in sorted(charges)},
+        # Only the customers of the books are kept, so the books can go before the entries are
+        # made (memory).
+        customers = {charge.item.customer: book.customers[charge.item.customer]
+                     for found, book in charges.values() for charge in found}
+        return RunResult({a: charges[a][0] for a in sorted(charges)}, customers,
                          tuple(unique[k] for k in sorted(unique)), tuple(sorted(self.currencies)),
                          tuple(problems))
 

@@ -259,8 +259,8 @@ def _penalties(entries: list[data.Directive], options_map: dict[str, Any],
             policies.account(account)  # reports bad overrides on any customer's open
     run = PenaltyRun(entries, ar_config, config, Rates(config, tables), policies, as_of, allowed)
     result = run.run()
-    added = [penalty_entry(charge, book.customers[charge.item.customer], config)
-             for charges, book in result.charges.values() for charge in charges]
+    added = [penalty_entry(charge, result.customers[charge.item.customer], config)
+             for charges in result.charges.values() for charge in charges]
     missing = [m.message for m in result.missing]
     no_indemnity_in, run_problems = result.no_indemnity_in, result.problems
     for currency in sorted(run.refused):
