@@ -165,25 +165,55 @@ def may_shift_allocations(settlement: Settlement,
         if any((customer, currency) in unapplied_customers for currency, _, _ in penalties):
             flagged.add(customer)
             continue
+        earliest = _earliest(penalties)
         for credit in per_customer.get(customer, ()):
             if _credit_may_shift(book, credit, by_credit.get(credit.id, ()),
-                                 credit.id in leftover, penalties):
+                                 credit.id in leftover, earliest):
                 flagged.add(customer)
                 break
     return flagged
 
 
+Earliest = dict[str, tuple[datetime.date, dict[str | None, datetime.date]]]
+
+
+def _earliest(penalties: Sequence[tuple[str, datetime.date, str | None]]) -> Earliest:
+    """The first day of a customer's new penalties per currency, overall and per invoice: a
+    credit can only reach a penalty dated on or before a bound, so the first one decides."""
+    out: Earliest = {}
+    for currency, day, invoice in penalties:
+        found = out.get(currency)
+        if found is None:
+            out[currency] = (day, {invoice: day})
+            continue
+        first, by_invoice = found
+        if day < first:
+            out[currency] = (day, by_invoice)
+        if invoice not in by_invoice or day < by_invoice[invoice]:
+            by_invoice[invoice] = day
+    return out
+
+
 def _credit_may_shift(book: Any, credit: Any, allocations: Sequence[Any], has_leftover: bool,
-                      penalties: Sequence[tuple[str, datetime.date, str | None]]) -> bool:
+                      earliest: Earliest) -> bool:
+    """Whether a new penalty (of `earliest`, see `_earliest`) may change what `credit` does: one
+    in its currency dated on or before the credit, that its pool may hold (it names the
+    penalty's invoice, or names no invoice validly), that it went past (it left money unapplied,
+    or paid an item due on or after the penalty's date)."""
+    found = earliest.get(credit.currency)
+    if found is None:
+        return False
+    first, by_invoice = found
+    bound = credit.date
+    if not has_leftover:
+        if not allocations:
+            return False
+        bound = min(bound, max(a.item.due for a in allocations))
+    if first > bound:
+        return False
     names: set[str] = set(credit.refs)
     for link in credit.links:
         names.update(book.linked(link))
-    named_validly = any(a.item.invoice in names for a in allocations if a.item.invoice)
-    for currency, day, invoice in penalties:
-        if credit.currency != currency or credit.date < day:
-            continue
-        if named_validly and invoice not in names:
-            continue  # its pool is the invoices it names: the penalty is not in it
-        if has_leftover or any(a.item.due >= day for a in allocations):
-            return True
-    return False
+    if not any(a.item.invoice in names for a in allocations if a.item.invoice):
+        return True  # it may have matched oldest first: any penalty is in its pool
+    return any(day <= bound for invoice, day in by_invoice.items() if invoice in names)
