@@ -35,6 +35,7 @@ from beancount_ar.core.penalty_assessment import ItemCharge, assess, may_shift_a
 from beancount_ar.core.penalty_config import PenaltyConfig, Policies
 from beancount_ar.core.penalty_rates import Missing, Rates
 from beancount_ar.core.report import penalties_posted
+from beancount_ar.core.shared import book_for
 
 MAX_ROUNDS = 20
 ChargeKey = tuple[str | None, int, datetime.date, Decimal]  # invoice, part, date, amount
@@ -97,7 +98,12 @@ class PenaltyRun:
                     self.by_account.setdefault(account, []).append(position)
 
     def settle(self, accounts: set[str], extra: Sequence[data.Directive] = ()) -> Settlement:
-        """The settlement of `accounts` (their customers' matching does not depend on others)."""
+        """The settlement of `accounts` (their customers' matching does not depend on others).
+
+        The whole subledger's is settled from the book the invoice plugin read and published
+        (`core.shared.book_for`: the same book as reading it again)."""
+        if not extra and accounts == set(self.by_account):
+            return settle(book_for(self.entries, self.ar_config), self.as_of)
         positions = set(self.common)
         for account in accounts:
             positions.update(self.by_account.get(account, ()))
