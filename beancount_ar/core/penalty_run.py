@@ -7,11 +7,12 @@ whose matching they may change, until nothing changes (a fixed point).
     result.customers  # {customer key: Customer} of the charges' items
     result.missing    # rates the tables lack (Missing: the ar-rate directive to add)
 
-Payments naming an invoice also pay its penalties, so a new penalty item can change what a
-credit pays; the customers where it may (`may_shift_allocations`) are settled again with
-stand-ins for the new charges until their charges stop changing, at most MAX_ROUNDS times. The
-penalties plugin (`beancount_ar.plugins.penalties`) only turns the result into entries and
-errors.
+The first settlement, of the whole subledger, is of the book the invoice plugin published
+(`core.shared.book_for`). Payments naming an invoice also pay its penalties, so a new penalty
+item can change what a credit pays; the customers where it may (`may_shift_allocations`) are
+settled again with stand-ins for the new charges until their charges stop changing, at most
+MAX_ROUNDS times. The penalties plugin (`beancount_ar.plugins.penalties`) only turns the result
+into entries and errors.
 """
 
 from __future__ import annotations
