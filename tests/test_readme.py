@@ -44,3 +44,15 @@ def test_ruff_is_clean():
                              "fava_ar_extension", "tests", "benchmarks"],
                             cwd=ROOT, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_benchmark_figures_are_those_of_the_recorded_run():
+    """The README's speed table is the one `benchmarks/bench_table.py` printed, recorded in
+    benchmarks/results.md with its machine, versions and commit (figures are not typed in)."""
+    recorded = (ROOT / "benchmarks" / "results.md").read_text(encoding="utf-8")
+    table = "\n".join(line for line in recorded.splitlines() if line.startswith("|"))
+    assert table.count("\n") >= 8, "benchmarks/results.md holds no table"
+    assert table in README
+    for line in recorded.splitlines():
+        if line.startswith(("Machine", "machine", "Python", "Beancount")):
+            assert line in README
