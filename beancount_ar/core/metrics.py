@@ -56,7 +56,7 @@ from typing import Any
 from beancount.core.amount import Amount
 
 from beancount_ar.core.allocation import OPEN, OVERDUE, PAID, Settlement
-from beancount_ar.core.model import CREDIT_NOTE, INVOICE, WRITEOFF, Credit, Item
+from beancount_ar.core.model import CREDIT_NOTE, INVOICE, WRITEOFF, Item
 from beancount_ar.core.money import ZERO
 
 TENTH = Decimal("0.1")
@@ -208,28 +208,42 @@ def period_figures(settlement: Settlement, begin: datetime.date,
     credited: dict[str, Decimal] = {}
     monthly: dict[tuple[str, datetime.date], Decimal] = {}
     currencies: set[str] = set()
+    starts: dict[datetime.date, datetime.date] = {}  # month_start of each day, computed once
+    # One pass over every event of the ledger up to the date (Fava recomputes this for each
+    # as-of date): no Decimal made where none is needed.
     for event in settlement.book.events:
-        if event.date > end:
+        day = event.date
+        if day > end:
             break
         if wanted is not None and event.customer not in wanted:
             continue
         currency = event.currency
         currencies.add(currency)
         is_item = isinstance(event, Item)
-        if event.date < begin:
-            sign = 1 if is_item else -1
-            opening[currency] = opening.get(currency, ZERO) + sign * event.amount
-        sale = ZERO
-        if is_item and event.kind == INVOICE:
+        if day < begin:
+            if is_item:
+                opening[currency] = opening.get(currency, ZERO) + event.amount
+            else:
+                opening[currency] = opening.get(currency, ZERO) - event.amount
+        if is_item:
+            if event.kind != INVOICE:
+                continue
             sale = event.amount
-        elif isinstance(event, Credit) and event.kind == CREDIT_NOTE:
+        elif event.kind == CREDIT_NOTE:
             sale = -event.amount
+        else:
+            continue
         if sale:
-            if event.date >= begin:
-                target = invoiced if sale > 0 else credited
-                target[currency] = target.get(currency, ZERO) + abs(sale)
-            if event.date >= first_month:
-                key = (currency, month_start(event.date))
+            if day >= begin:
+                if sale > 0:
+                    invoiced[currency] = invoiced.get(currency, ZERO) + sale
+                else:
+                    credited[currency] = credited.get(currency, ZERO) - sale
+            if day >= first_month:
+                start = starts.get(day)
+                if start is None:
+                    start = starts[day] = month_start(day)
+                key = (currency, start)
                 monthly[key] = monthly.get(key, ZERO) + sale
     closing: dict[str, Decimal] = {}
     current: dict[str, Decimal] = {}
