@@ -24,6 +24,8 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from beancount.core import data
+
 from beancount_ar.core import aging as aging_lib
 from beancount_ar.core import metrics, statements
 from beancount_ar.core.allocation import Settlement
@@ -152,8 +154,13 @@ class Analysis:
             self.entries, self.options, as_of, settlement=self.settlement(as_of)), large=False)
 
     def company(self, as_of: datetime.date) -> Company | None:
-        return self._memo(("company", as_of), lambda: read_company(self.entries, as_of)[0],
+        return self._memo(("company", as_of), lambda: read_company(self.customs(), as_of)[0],
                           large=False)
+
+    def customs(self) -> list[Any]:
+        """The ledger's custom directives (read once per load, not for each as-of date)."""
+        return self._memo(("customs",), lambda: [
+            e for e in self.entries if isinstance(e, data.Custom)], large=False)
 
     # -- the receivable accounts' balance, straight from the postings ------------------------
 
