@@ -38,10 +38,9 @@ from beancount.parser import parser, printer
 from beancount.parser.grammar import ValueType
 
 from beancount_ar.core.book import REMINDER
+from beancount_ar.core.model import GENERATED
 from beancount_ar.core.reminders import Reminder
 from beancount_ar.core.sending import CHANNEL_RE
-
-GENERATED = "<beancount_ar>"
 
 
 class WriteError(Exception):

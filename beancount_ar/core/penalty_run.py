@@ -31,7 +31,7 @@ from beancount_ar.core.book import Book, read_book
 from beancount_ar.core.config import ArConfig
 from beancount_ar.core.errors import OverpaymentError
 from beancount_ar.core.interest import ItemPenalties
-from beancount_ar.core.model import PENALTY_TAG, Customer, Item
+from beancount_ar.core.model import GENERATED, PENALTY_TAG, Customer, Item
 from beancount_ar.core.penalty_assessment import ItemCharge, assess, may_shift_allocations
 from beancount_ar.core.penalty_config import PenaltyConfig, Policies
 from beancount_ar.core.penalty_rates import Missing, Rates
@@ -41,7 +41,6 @@ from beancount_ar.core.shared import book_for
 MAX_ROUNDS = 20
 ChargeKey = tuple[str | None, int, datetime.date, Decimal]  # invoice, part, date, amount
 Charges = dict[str, tuple[list[ItemCharge], Book]]  # by receivable account
-GENERATED = "<beancount_ar>"  # the filename of generated entries' metadata
 
 
 def receivable(account: str, root: str) -> bool:

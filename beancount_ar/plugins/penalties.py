@@ -33,12 +33,10 @@ today (`DatedPath`). See docs/penalties.md.
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import functools
-import gc
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -205,25 +203,6 @@ def _core_before(options_map: Mapping[str, Any]) -> bool:
         names.index(CORE_MODULE) < names.index(MODULE)
 
 
-@contextlib.contextmanager
-def _no_gc() -> Iterator[None]:
-    """Pause Python's cycle collector: the plugin allocates many small acyclic objects, and each
-    collection walks the whole ledger in memory (about a third of the plugin's time)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _ar_penalties(entries: list[data.Directive], options_map: dict[str, Any],
-                  config_text: str | None = None) -> tuple[list[data.Directive], list[Any]]:
-    with _no_gc():
-        return _penalties(entries, options_map, config_text)
-
-
 def _penalties(entries: list[data.Directive], options_map: dict[str, Any],
                config_text: str | None) -> tuple[list[data.Directive], list[Any]]:
     source = plugin_source(options_map, MODULE)
@@ -331,4 +310,4 @@ def overpayments(entries: list[data.Directive], options_map: dict[str, Any]
     return [e for e in settle(book).errors if isinstance(e, OverpaymentError)]
 
 
-ar_penalties = guarded(MODULE, _ar_penalties)
+ar_penalties = guarded(MODULE, _penalties)  # guarded pauses the GC (plugins.common.no_gc)
