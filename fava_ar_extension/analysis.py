@@ -63,6 +63,7 @@ class Analysis:
         self._hashes: dict[int, str] = {}
         self._timeline: Timeline | None = None
         self._balances: BalanceIndex | None = None
+        self._period_index: metrics.PeriodIndex | None = None
 
     def _memo(self, key: tuple, compute: Callable[[], T], large: bool = True) -> T:
         # One lock: a second request for the same figures waits for the first instead of
@@ -127,7 +128,16 @@ class Analysis:
                 customers: frozenset[str] | None) -> dict[str, metrics.PeriodFigures]:
         return self._memo(("figures", as_of, begin, customers),
                           lambda: metrics.period_figures(self.settlement(as_of), begin,
-                                                         customers))
+                                                         customers, index=self.period_index()))
+
+    def period_index(self) -> metrics.PeriodIndex:
+        """The book's monthly sums (built once per load): the figures at a new date add
+        months rather than every event."""
+        with self._lock:
+            if self._period_index is None:
+                with no_gc():
+                    self._period_index = metrics.PeriodIndex(self.book.events)
+            return self._period_index
 
     def profiles(self, as_of: datetime.date, customers: frozenset[str] | None,
                  rule: metrics.RiskRule) -> dict[str, metrics.CustomerProfile]:
