@@ -41,7 +41,7 @@ from __future__ import annotations
 import datetime
 from bisect import insort
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -131,8 +131,14 @@ class Settlement:
     allocations: tuple[Allocation, ...]
     pending_discounts: tuple[PendingDiscount, ...]
     errors: tuple[ARError, ...]
+    # The states of `items` with an open amount, in their order, when whoever built the
+    # settlement knows them without a pass (`timeline.Timeline.at`); not part of its value.
+    open_states: tuple[ItemState, ...] | None = field(default=None, compare=False, repr=False)
 
     def open_items(self) -> Iterable[ItemState]:
+        """The items with an open amount, in order."""
+        if self.open_states is not None:
+            return self.open_states
         return (state for state in self.items if state.open != 0)
 
     def status(self, state: ItemState, as_of: datetime.date) -> str:

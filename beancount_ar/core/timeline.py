@@ -37,7 +37,10 @@ accounts by bisection:
 
 Both are built from immutable inputs (a `Book` from `book.read_book`, a loaded ledger's
 entries) and never change: build them once per load and share them (`at` only reads, from any
-thread). At 100,000 invoices (``benchmarks/bench_asof.py``) building a timeline costs about 1.2
+thread; `BalanceIndex` makes its per-account series, under a lock, the first time some accounts
+are asked for, as the whole receivable's balance is all the aging of every customer needs).
+A `Timeline`'s settlements know their open items (`Settlement.open_items`) without a pass over
+every item. At 100,000 invoices (``benchmarks/bench_asof.py``) building a timeline costs about 1.2
 times one `settle` and 1.4 times its memory, and `at` a few tens of milliseconds where `settle` at
 a past date takes seconds. ``tests/timeline_check.py`` checks both against every settlement a
 test run makes.
@@ -46,6 +49,7 @@ test run makes.
 from __future__ import annotations
 
 import datetime
+import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Iterable
 from decimal import Decimal
@@ -271,6 +275,8 @@ class Timeline:
         # The last day each item changed, by position in the items (-1: never after its own).
         self._last = [snap_days[latest[item.id]] if item.id in latest else -1
                       for item in recorder.items]
+        # The positions of the items open after every event.
+        self._open_full = [i for i, state in enumerate(self.full.items) if state.open != 0]
         # Where each allocation taken back stands in the list of every allocation made.
         if dead:
             ids = {id(a) for a in dead}
@@ -293,14 +299,22 @@ class Timeline:
             index = previous[index]
         return self._snap_states[index] if index >= 0 else _new(ItemState, (item, (), item.amount))
 
-    def _item_states(self, days: int) -> tuple[ItemState, ...]:
+    def _item_states(self, days: int) -> tuple[tuple[ItemState, ...], tuple[ItemState, ...]]:
+        """The items' states and, among them, the open ones."""
         full = self.full.items
         count = self._items[days - 1]
         last = self._last
         states = list(full[:count])
-        for index in [i for i in range(count) if last[i] >= days]:
+        changed = [i for i in range(count) if last[i] >= days]
+        for index in changed:
             states[index] = self._state(full[index].item, days)
-        return tuple(states)
+        # open: the ones open at the end that did not change after the day, and the ones that
+        # changed and were open on the day
+        open_full = self._open_full
+        positions = [i for i in open_full[:bisect_left(open_full, count)] if last[i] < days]
+        positions.extend(i for i in changed if states[i].open != 0)
+        positions.sort()
+        return tuple(states), tuple(states[i] for i in positions)
 
     def _allocations_at(self, days: int) -> tuple[Allocation, ...]:
         every = self._every
@@ -374,17 +388,18 @@ class Timeline:
         full = self.full
         if days == len(self._days):
             items = full.items
+            open_states = tuple(items[i] for i in self._open_full)
             allocations = full.allocations
             unapplied = full.unapplied
             pending = full.pending_discounts
         else:
-            items = self._item_states(days)
+            items, open_states = self._item_states(days)
             allocations = self._allocations_at(days)
             unapplied = self._unapplied_at(days)
             pending = self._pending_at(days)
         return Settlement(as_of=as_of, book=self.book, items=items, unapplied=unapplied,
                           allocations=allocations, pending_discounts=pending,
-                          errors=self._errors_at(days, as_of))
+                          errors=self._errors_at(days, as_of), open_states=open_states)
 
 
 def _add(series: dict[str, tuple[list[datetime.date], list[Decimal]]], currency: str,
@@ -420,8 +435,11 @@ class BalanceIndex:
         running: datetime.date | None = None
         seen = 0
         receivable: dict[str, bool] = {}  # account -> under the root (one test per account)
-        accounts = self._accounts
         total = self._total
+        # (account, currency, day, number) of each receivable posting, until `_by_account`
+        self._postings: list[tuple[str, str, datetime.date, Decimal]] | None = []
+        postings = self._postings
+        self._building = threading.Lock()
         for entry in entries:
             if not isinstance(entry, data.Transaction):
                 continue
@@ -442,13 +460,24 @@ class BalanceIndex:
                     continue
                 currency = units.currency
                 seen += 1
-                series = accounts.get(account)
-                if series is None:
-                    series = accounts[account] = {}
-                if _add(series, currency, running, number):
-                    self._first[(account, currency)] = seen
+                postings.append((account, currency, running, number))
                 if _add(total, currency, running, number):
                     self._first_total[currency] = seen
+
+    def _by_account(self) -> dict[str, dict[str, tuple[list[datetime.date], list[Decimal]]]]:
+        """The series per account, from the postings kept (the first time an account is asked
+        for: the aging of every customer needs only the total)."""
+        with self._building:
+            if self._postings is not None:
+                accounts = self._accounts
+                for seen, (account, currency, day, number) in enumerate(self._postings, 1):
+                    series = accounts.get(account)
+                    if series is None:
+                        series = accounts[account] = {}
+                    if _add(series, currency, day, number):
+                        self._first[(account, currency)] = seen
+                self._postings = None
+            return self._accounts
 
     @staticmethod
     def _read(line: tuple[list[datetime.date], list[Decimal]],
@@ -473,8 +502,9 @@ class BalanceIndex:
             return {currency: balance for _, currency, balance in found}
         totals: dict[str, Decimal] = {}
         first: dict[str, int] = {}
+        by_account = self._by_account()
         for account in set(accounts):
-            for currency, line in self._accounts.get(account, {}).items():
+            for currency, line in by_account.get(account, {}).items():
                 balance = self._read(line, as_of)
                 if balance is None:
                     continue
