@@ -42,12 +42,12 @@ class AgingPage(PageBase):
             rows.append({
                 "customer": key, "name": row.name, "url": self.customer_url(key),
                 "currency": currency,
-                "cells": [self.cell(amount, currency, links.view(
-                    "invoices", customer=key, currency=currency, bucket=index, by=by))
-                    for index, amount in enumerate(row.buckets)],
-                "unapplied": self.cell(row.unapplied, currency, self.customer_url(key)),
-                "total": self.cell(row.total, currency, links.view(
-                    "invoices", customer=key, currency=currency, status=UNPAID)),
+                "cells": [self.view_cell(amount, currency, "invoices", customer=key,
+                                         currency=currency, bucket=index, by=by)
+                          for index, amount in enumerate(row.buckets)],
+                "unapplied": self.view_cell(row.unapplied, currency, "customer", customer=key),
+                "total": self.view_cell(row.total, currency, "invoices", customer=key,
+                                        currency=currency, status=UNPAID),
             })
         totals = []
         for currency in report.currencies:

@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote_plus, urlencode
 
 from beancount_ar.core import aging as aging_lib
@@ -98,6 +98,18 @@ class Links:
 def _quote(value: str) -> str:
     return quote_plus(value)
 
+
+class Cell(NamedTuple):
+    """An amount of a table: its text, its value (for sorting) and the link behind it.
+
+    A named tuple, not a dict: Jinja reads ``cell.text`` as an attribute at once, where a
+    dict's key costs it a failed attribute lookup first (a table has thousands of cells)."""
+
+    text: str
+    value: Decimal
+    url: str | None
+
+
 class PageBase:
     """The request and the helpers every page uses; each page class adds its views."""
 
@@ -111,6 +123,7 @@ class PageBase:
         self.links = links
         self.args = args
         self.book = analysis.book
+        self._zeros: dict[tuple[str, str], str] = {}
 
     # -- helpers -----------------------------------------------------------------------------
 
@@ -122,9 +135,21 @@ class PageBase:
     def customer_url(self, key: str) -> str:
         return self.links.view("customer", customer=key)
 
-    def cell(self, amount: Decimal, currency: str, url: str | None) -> dict[str, Any]:
-        return {"text": self.ui.money(amount, currency), "value": amount,
-                "url": url if amount != 0 else None}
+    def cell(self, amount: Decimal, currency: str, url: str | None) -> Cell:
+        if amount != 0:
+            return Cell(self.ui.money(amount, currency), amount, url)
+        # Most cells of a long table are zero: each zero's text is formatted once.
+        key = (currency, str(amount))  # 0.00, -0.00, 0E-8: each its own text
+        text = self._zeros.get(key)
+        if text is None:
+            text = self._zeros[key] = self.ui.money(amount, currency)
+        return Cell(text, amount, None)
+
+    def view_cell(self, amount: Decimal, currency: str, view: str, /,
+                  **params: Any) -> Cell:
+        """A cell linked to one of the extension's views (no link, so none built, for zero)."""
+        return self.cell(amount, currency,
+                         self.links.view(view, **params) if amount != 0 else None)
 
     def by(self) -> str:
         by = self.args.get("by") or self.settings.aging_by
