@@ -171,3 +171,78 @@ def test_one_customers_settlement_is_its_part_of_the_whole(tmp_path: Path) -> No
             for kind, start in ((ACTIVITY, datetime.date(day.year, 1, 1)), (OPEN_ITEMS, None)):
                 assert build_statements(part, [key], kind, start) == build_statements(
                     whole, [key], kind, start)
+
+
+def test_book_with_added_transactions_is_a_fresh_reading_of_its_customers(
+        tmp_path: Path, reads: list[int]) -> None:
+    """`book_with`: the published book, the plugins' transactions of the list and stand-ins for
+    new penalties read on top, kept to some customers, is what a reading of the whole list with
+    the stand-ins sorted in gives for those customers - ids, order, penalties and all - with
+    stand-ins on the same day and line as other entries and as each other."""
+    import datetime
+    import random
+    from decimal import Decimal
+
+    from beancount.core.amount import Amount
+
+    from beancount_ar.core.model import GENERATED, PENALTY_TAG
+
+    path = tmp_path / "ar.beancount"
+    path.write_text(ledgers(600, 12, 3, "settlement")[0], encoding="utf-8")
+    entries, errors, options = loader.load_file(str(path))
+    assert not errors
+    config, _ = config_from_options(options)
+    book = shared.book_for(entries, config)
+    assert not reads
+    chance = random.Random(7)
+    invoices = sorted(book.invoices.values(), key=lambda invoice: invoice.number)
+    added = []
+    for invoice in chance.sample(invoices, 80):
+        customer = book.customers[invoice.customer]
+        lineno = invoice.entry.meta["lineno"]
+        for day in {invoice.date, invoice.date + datetime.timedelta(days=chance.choice(
+                (0, 1, 31, 45, 400)))}:
+            meta = data.new_metadata(GENERATED, lineno, {"instalment": Decimal(1)})
+            amount = Amount(Decimal(chance.randint(1, 9000)) / 100, invoice.currency)
+            added.append(data.Transaction(
+                meta, day, "*", None, "", frozenset({PENALTY_TAG}), frozenset({invoice.number}),
+                [data.Posting(customer.account, amount, None, None, None,
+                              {"customer": customer.name} if customer.shared else None)]))
+    chance.shuffle(added)
+    whole = read_book(sorted([*entries, *added], key=data.entry_sortkey), config)[0]
+    keys = sorted(book.customers)
+    for customers in ([keys[0]], keys[1:5], keys):
+        got = shared.book_with(entries, config, added, customers)
+        assert got is not None
+        want = dataclasses.replace(whole, events=tuple(
+            event for event in whole.events if event.customer in customers))
+        assert got.events == want.events
+        assert got == want
+    assert not reads  # the published reading served every one
+
+
+@pytest.mark.parametrize("schedule", ["settlement", "month-end"])
+def test_penalties_settled_again_from_the_published_book_as_from_their_entries(
+        monkeypatch: pytest.MonkeyPatch, schedule: str) -> None:
+    """The penalties plugin's second rounds read the stand-ins on top of the published book
+    (`book_with`); reading the customers' transactions again gives the same entries."""
+    from beancount.parser import printer
+
+    from beancount_ar.core import penalty_run
+
+    text = ledgers(700, 14, 11, schedule)[1]
+    calls: list[object] = []
+    real = penalty_run.book_with
+
+    def counted(*args: object, **kwargs: object) -> object:
+        found = real(*args, **kwargs)  # type: ignore[arg-type]
+        calls.append(found)
+        return found
+
+    monkeypatch.setattr(penalty_run, "book_with", counted)
+    entries, errors, _ = loader.load_string(text)
+    assert calls and all(found is not None for found in calls)  # the rounds took this path
+    monkeypatch.setattr(penalty_run, "book_with", lambda *args, **kwargs: None)
+    again, errors_again, _ = loader.load_string(text)
+    assert [printer.format_entry(e) for e in entries] == [printer.format_entry(e) for e in again]
+    assert [str(e.message) for e in errors] == [str(e.message) for e in errors_again]

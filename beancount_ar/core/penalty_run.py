@@ -11,7 +11,8 @@ The first settlement, of the whole subledger, is of the book the invoice plugin 
 (`core.shared.book_for`). Payments naming an invoice also pay its penalties, so a new penalty
 item can change what a credit pays; the customers where it may (`may_shift_allocations`) are
 settled again with stand-ins for the new charges until their charges stop changing, at most
-MAX_ROUNDS times. The penalties plugin (`beancount_ar.plugins.penalties`) only turns the result
+MAX_ROUNDS times: their events are the published book's with the stand-ins read on top
+(`core.shared.book_with`), not a new reading of their transactions. The penalties plugin (`beancount_ar.plugins.penalties`) only turns the result
 into entries and errors.
 """
 
@@ -36,7 +37,7 @@ from beancount_ar.core.penalty_assessment import ItemCharge, assess, may_shift_a
 from beancount_ar.core.penalty_config import PenaltyConfig, Policies
 from beancount_ar.core.penalty_rates import Missing, Rates
 from beancount_ar.core.report import penalties_posted
-from beancount_ar.core.shared import book_for
+from beancount_ar.core.shared import book_for, book_with
 
 MAX_ROUNDS = 20
 ChargeKey = tuple[str | None, int, datetime.date, Decimal]  # invoice, part, date, amount
@@ -97,13 +98,21 @@ class PenaltyRun:
                                 if receivable(p.account, root)}:
                     self.by_account.setdefault(account, []).append(position)
 
-    def settle(self, accounts: set[str], extra: Sequence[data.Directive] = ()) -> Settlement:
+    def settle(self, accounts: set[str], extra: Sequence[data.Transaction] = ()) -> Settlement:
         """The settlement of `accounts` (their customers' matching does not depend on others).
 
         The whole subledger's is settled from the book the invoice plugin read and published
         (`core.shared.book_for`: the same book as reading it again)."""
+        book = book_for(self.entries, self.ar_config)
         if not extra and accounts == set(self.by_account):
-            return settle(book_for(self.entries, self.ar_config), self.as_of)
+            return settle(book, self.as_of)
+        # Their customers' events, with what `extra` adds, read on top of the published book
+        # (`core.shared.book_with`); their transactions read again where it does not apply.
+        customers = {key for key, customer in book.customers.items()
+                     if customer.account in accounts}
+        found = book_with(self.entries, self.ar_config, extra, customers)
+        if found is not None:
+            return settle(found, self.as_of)
         positions = set(self.common)
         for account in accounts:
             positions.update(self.by_account.get(account, ()))

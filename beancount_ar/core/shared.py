@@ -22,7 +22,10 @@ transaction another plugin adds that posts to a receivable, a new customer, a ne
 directive: the ledger is read again. One load is kept (the latest published), with its entries
 alive so their ids stay unique; the books of the lists asked for are remembered by the list's
 identity and length (a penalties pass gives a new list, so a new book). `settlement_for`
-settles a book once per as-of date in the same way.
+settles a book once per as-of date in the same way. `book_with` reads transactions that are
+not in the list yet (the penalties plugin's stand-ins for the charges it is about to add) on
+top of the published reading, for some customers: what reading the list with them sorted in
+would give those customers.
 """
 
 from __future__ import annotations
@@ -30,8 +33,9 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import datetime
+import heapq
 import threading
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from beancount.core import data
@@ -145,9 +149,9 @@ def settlement_for(entries: Sequence[Any], config: ArConfig,
     return settlement
 
 
-def _extended(published: _Published, entries: Sequence[Any]) -> Book | None:
-    """The published book with the plugins' transactions of `entries` read on top, or None
-    when `entries` is not the published list plus such transactions."""
+def _generated(published: _Published, entries: Sequence[Any]) -> list[Any] | None:
+    """The plugins' transactions of `entries`, or None when `entries` is not the published
+    list plus such transactions."""
     if len(published.entries) != published.length:
         return None  # the list read was changed in place afterwards: never trust it
     known = published.known
@@ -169,15 +173,65 @@ def _extended(published: _Published, entries: Sequence[Any]) -> Book | None:
             return None  # another plugin's (or a reload's) transaction on a receivable
     if seen != len(known):
         return None  # an entry was removed or replaced
+    return extras
+
+
+def _extended(published: _Published, entries: Sequence[Any]) -> Book | None:
+    """The published book with the plugins' transactions of `entries` read on top, or None
+    when `entries` is not the published list plus such transactions."""
+    extras = _generated(published, entries)
+    if extras is None:
+        return None
     if not extras:
         return published.book
-    return _read_on_top(published, entries, extras)
+    position = {id(entry): index for index, entry in enumerate(entries)}
+    return _read_on_top(published, position, extras)
 
 
-def _read_on_top(published: _Published, entries: Sequence[Any],
-                 extras: list[Any]) -> Book | None:
-    """Read `extras` with a copy of the published reader, then put their records where one
-    pass over `entries` would have (the published book's events are in that order already)."""
+def book_with(entries: Sequence[Any], config: ArConfig, added: Sequence[data.Transaction],
+              customers: Collection[str]) -> Book | None:
+    """The events of `customers` in ``read_book(entries + added, config)[0]``, `entries` sorted
+    as Beancount gives them to a plugin and `added` (the plugins' own transactions, not in the
+    list) sorted into it after the entries of an equal `data.entry_sortkey`; from the published
+    reading, None when it does not apply (then read the entries again).
+
+    The penalties plugin settles again, with stand-ins for its new charges, the customers whose
+    matching the charges may change: their events are the published book's, plus what the
+    stand-ins add, read on top - not a new reading of their transactions."""
+    with _lock:
+        published = _published
+    if published is None or published.config != config:
+        return None
+    extras = _generated(published, entries)
+    if extras is None:
+        return None
+    wanted = set(customers)
+    # Positions: the entries' own, spread out so that each added transaction gets one between
+    # the entry it follows and the next (after the equal keys, as a stable sort puts it).
+    spread = len(added) + 1
+    position: dict[int, int] = {}
+    dates: list[datetime.date] = []
+    for index, entry in enumerate(entries):
+        position[id(entry)] = index * spread
+        dates.append(entry.date)
+    ordered = sorted(range(len(added)), key=lambda k: data.entry_sortkey(added[k]))
+    for rank, k in enumerate(ordered):
+        entry = added[k]
+        sort_key = data.entry_sortkey(entry)
+        at = bisect.bisect_right(entries, sort_key, lo=bisect.bisect_left(dates, entry.date),
+                                 hi=bisect.bisect_right(dates, entry.date),
+                                 key=data.entry_sortkey)
+        position[id(entry)] = at * spread - len(added) + rank
+    every = sorted([*extras, *added], key=lambda entry: position[id(entry)])
+    return _read_on_top(published, position, every, wanted)
+
+
+def _read_on_top(published: _Published, position: Mapping[int, int], extras: list[Any],
+                 customers: Collection[str] | None = None) -> Book | None:
+    """Read `extras` (in `position` order) with a copy of the published reader, then put their
+    records where one pass over the entries would have: `position` gives each entry's place
+    (the published book's events are in that order already). With `customers`, only their
+    events are kept."""
     reader = published.reader
     copy = _Reader.__new__(_Reader)
     copy.__dict__.update(reader.__dict__)
@@ -191,24 +245,26 @@ def _read_on_top(published: _Published, entries: Sequence[Any],
     if (len(copy.customers), len(copy.invoices), len(copy.by_link)) != (
             len(reader.customers), len(reader.invoices), len(reader.by_link)):
         return None  # the extras made a customer or an invoice: read everything again
-    position: dict[int, int] = {}
-    for index, entry in enumerate(entries):
-        position[id(entry)] = index
 
     def key(event: Item | Credit) -> tuple[Any, bool, int]:
         return (event.date, isinstance(event, Credit), position[id(event.entry)])
 
     try:
         added = sorted(copy.events, key=key)  # stable: an entry's postings keep their order
-        events = published.book.events
+        events: Sequence[Item | Credit] = published.book.events
         merged: list[Item | Credit] = []
-        start = 0
-        for event in added:
-            end = bisect.bisect_right(events, key(event), lo=start, key=key)
-            merged.extend(events[start:end])
-            merged.append(event)
-            start = end
-        merged.extend(events[start:])
+        if customers is not None:  # many added to part of the events: one merge of the two
+            merged.extend(heapq.merge(
+                (event for event in events if event.customer in customers),
+                (event for event in added if event.customer in customers), key=key))
+        else:  # a few added to every event: where each goes, by bisection
+            start = 0
+            for event in added:
+                end = bisect.bisect_right(events, key(event), lo=start, key=key)
+                merged.extend(events[start:end])
+                merged.append(event)
+                start = end
+            merged.extend(events[start:])
         penalties: dict[str, list[Item]] = copy.penalties
         for number, items in penalties.items():
             if len(items) != len(reader.penalties.get(number, ())):
