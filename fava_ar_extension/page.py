@@ -75,9 +75,13 @@ class Links:
     def view(self, view: str, **params: Any) -> str:
         # Called for every cell of the tables: the same few values are quoted again and again.
         path, query = self._split()
-        own = "&".join(f"{key}={_quote(str(value))}" for key, value in
-                       (("view", view), *params.items()) if value is not None and value != "")
-        return f"{path}?{own}" + (f"&{query}" if query else "")
+        parts = [f"{path}?view={_quote(view)}"]
+        for key, value in params.items():
+            if value is not None and value != "":
+                parts.append(f"{key}={_quote(value if type(value) is str else str(value))}")
+        if query:
+            parts.append(query)
+        return "&".join(parts)
 
     def endpoint(self, name: str, **params: Any) -> str:
         path, query = self._split()

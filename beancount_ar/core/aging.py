@@ -146,7 +146,10 @@ def aging(settlement: Settlement, as_of: datetime.date, by: str = BY_DUE,
         if customers is not None and item.customer not in customers:
             continue
         days = item_age(item, as_of, by)
-        cell = cells.setdefault((item.customer, item.currency), [_zero(item.currency)] * width)
+        key = (item.customer, item.currency)
+        cell = cells.get(key)
+        if cell is None:  # not setdefault: a zero quantized for each of thousands of items
+            cell = cells[key] = [_zero(item.currency)] * width
         cell[bucket_index(days, limits, by)] += state.open
     for left in settlement.unapplied:
         key = (left.credit.customer, left.credit.currency)

@@ -12,8 +12,8 @@ The first settlement, of the whole subledger, is of the book the invoice plugin 
 item can change what a credit pays; the customers where it may (`may_shift_allocations`) are
 settled again with stand-ins for the new charges until their charges stop changing, at most
 MAX_ROUNDS times: their events are the published book's with the stand-ins read on top
-(`core.shared.book_with`), not a new reading of their transactions. The penalties plugin (`beancount_ar.plugins.penalties`) only turns the result
-into entries and errors.
+(`core.shared.book_with`), not a new reading of their transactions. The penalties plugin
+(`beancount_ar.plugins.penalties`) only turns the result into entries and errors.
 """
 
 from __future__ import annotations
