@@ -164,15 +164,14 @@ def aging(settlement: Settlement, as_of: datetime.date, by: str = BY_DUE,
         credit = unapplied.get((customer, currency), _zero(currency))
         rows.append(AgingRow(customer, book.customers[customer].name, currency, tuple(amounts),
                              credit, sum(amounts, ZERO) + credit))
-    totals: dict[str, AgingRow] = {}
+    sums: dict[str, list[Decimal]] = {}  # per currency: the buckets, unapplied, total
     for row in rows:
-        prev = totals.get(row.currency)
-        if prev is None:
-            totals[row.currency] = AgingRow("", "", row.currency, row.buckets, row.unapplied,
-                                            row.total)
+        found = sums.get(row.currency)
+        if found is None:
+            sums[row.currency] = [*row.buckets, row.unapplied, row.total]
         else:
-            totals[row.currency] = AgingRow(
-                "", "", row.currency,
-                tuple(a + b for a, b in zip(prev.buckets, row.buckets, strict=True)),
-                prev.unapplied + row.unapplied, prev.total + row.total)
+            for index, amount in enumerate((*row.buckets, row.unapplied, row.total)):
+                found[index] += amount
+    totals = {currency: AgingRow("", "", currency, tuple(found[:width]), found[width],
+                                 found[width + 1]) for currency, found in sums.items()}
     return Aging(as_of, by, labels, tuple(rows), totals, dict(balances or {}))
