@@ -26,10 +26,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from babel.dates import format_date
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-
 LANGUAGES = ("fr", "en")  # every language of the pages, documents and messages
 DEFAULT_LANGUAGE = "en"
 DOMAIN = "beancount_ar"
@@ -55,6 +51,9 @@ def translations(language: str) -> gettext.NullTranslations:
             return gettext.GNUTranslations(handle)
     if not po.is_file():
         return gettext.NullTranslations()
+    from babel.messages.mofile import write_mo  # only without a compiled catalog
+    from babel.messages.pofile import read_po
+
     with po.open("rb") as handle:
         catalog = read_po(handle, locale=language, domain=DOMAIN)
     buffer = io.BytesIO()
@@ -66,6 +65,8 @@ def translations(language: str) -> gettext.NullTranslations:
 def format_day(day: datetime.date, style: str, locale: str) -> str:
     """A date in words in the locale (Babel), with French's "1er" for the first of a month:
     ``format_day(date(2026, 12, 1), "long", "fr_FR")`` -> "1er décembre 2026"."""
+    from babel.dates import format_date  # imported when a date is written, not at every load
+
     text = format_date(day, format=style, locale=locale)
     if day.day == 1 and locale.split("_")[0] == "fr" and style in ("long", "full", "medium"):
         text = re.sub(r"(?<!\d)1(?= )", "1er", text, count=1)

@@ -49,7 +49,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-import holidays
 from dateutil.relativedelta import relativedelta
 
 __all__ = [
@@ -548,6 +547,10 @@ def parse_terms(text: str) -> Terms:
 
 @functools.lru_cache(maxsize=512)
 def _holidays(country: str, year: int) -> frozenset[date]:
+    # Imported here: the holidays package takes a tenth of a second to import, and every load
+    # of a ledger imports this module while few terms count business days.
+    import holidays
+
     code, _, subdivision = country.partition("-")
     try:
         calendar = holidays.country_holidays(code, subdiv=subdivision or None, years=year)
