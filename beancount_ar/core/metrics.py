@@ -144,8 +144,17 @@ def credit_limit_use(balance: Decimal, limit: Decimal) -> Decimal | None:
 
 def month_start(date: datetime.date, back: int = 0) -> datetime.date:
     """The first day of `date`'s month, `back` months earlier."""
-    index = date.year * 12 + date.month - 1 - back
-    return datetime.date(index // 12, index % 12 + 1, 1)
+    return _month_first(_month_number(date) - back)
+
+
+def _month_number(day: datetime.date) -> int:
+    """Months since year 0 (January of year 0 is 0): months compare and subtract as ints."""
+    return day.year * 12 + day.month - 1
+
+
+def _month_first(number: int) -> datetime.date:
+    """The first day of month `number` (`_month_number`'s inverse)."""
+    return datetime.date(number // 12, number % 12 + 1, 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,10 +206,6 @@ class PeriodFigures:
         return countback_dso(self.closing, [(sales, days) for _, sales, days in self.months])
 
 
-def _month_number(day: datetime.date) -> int:
-    return day.year * 12 + day.month - 1
-
-
 # The four sums of one month (per currency): the change of the receivables (items less
 # credits, every event counted), sales (invoices, credit notes negative), invoiced (the positive
 # sales) and credited (the negative ones, as positive amounts). None: no event added to it.
@@ -208,12 +213,18 @@ _CHANGE, _SALES, _INVOICED, _CREDITED = range(4)
 _Sums = list[Any]  # [change, sales, invoiced, credited], each Decimal | None
 
 
+def _change_and_sale(event: Item | Any) -> tuple[Decimal, Decimal | None]:
+    """What one event does to the receivables, and to credit sales: an invoice is a sale, a
+    credit note a negative one, anything else (payments, write-offs, other debits) none."""
+    amount = event.amount
+    if isinstance(event, Item):
+        return amount, (amount if event.kind == INVOICE else None)
+    return -amount, (-amount if event.kind == CREDIT_NOTE else None)
+
+
 def _one(event: Item | Any) -> _Sums:
     """The sums of one event."""
-    if isinstance(event, Item):
-        change, sale = event.amount, (event.amount if event.kind == INVOICE else None)
-    else:
-        change, sale = -event.amount, (-event.amount if event.kind == CREDIT_NOTE else None)
+    change, sale = _change_and_sale(event)
     if not sale:  # a zero sale is none, as `period_figures` counts it
         return [change, None, None, None]
     if sale > 0:
@@ -228,13 +239,8 @@ def _add_event(table: dict[Any, _Sums], key: Any, event: Item | Any) -> None:
     if sums is None:
         table[key] = _one(event)
         return
-    amount = event.amount
-    if isinstance(event, Item):
-        sums[_CHANGE] += amount
-        sale = amount if event.kind == INVOICE else None
-    else:
-        sums[_CHANGE] -= amount
-        sale = -amount if event.kind == CREDIT_NOTE else None
+    change, sale = _change_and_sale(event)
+    sums[_CHANGE] += change
     if not sale:
         return
     sums[_SALES] = sale if sums[_SALES] is None else sums[_SALES] + sale
@@ -256,7 +262,9 @@ class PeriodIndex:
     through every event again (Fava's time filter asks for a new date at each click).
 
     The figures are the sums of the same events as a pass over them would add, so equal to the
-    cent and to the decimal place (Decimal addition is exact at these sizes)."""
+    cent and to the decimal place (Decimal addition is exact at these sizes). The sums per
+    customer are made at the first question about some customers: share an index between
+    threads under a lock (Fava's `Analysis` computes figures under its own)."""
 
     def __init__(self, events: Sequence[Item | Any]) -> None:
         self.events = events
@@ -406,8 +414,7 @@ class PeriodIndex:
                 if value is not None:
                     key = (currency, high_month)
                     monthly[key] = monthly.get(key, ZERO) + value
-        by_start = {(currency, datetime.date(m // 12, m % 12 + 1, 1)): value
-                    for (currency, m), value in monthly.items()}
+        by_start = {(currency, _month_first(m)): value for (currency, m), value in monthly.items()}
         return opening, invoiced, credited, by_start
 
 
