@@ -141,16 +141,23 @@ def aging(settlement: Settlement, as_of: datetime.date, by: str = BY_DUE,
     width = len(labels)
     cells: dict[tuple[str, str], list[Decimal]] = {}
     unapplied: dict[tuple[str, str], Decimal] = {}
+    # The bucket of each due (or invoice) date, worked out once per date: thousands of items
+    # share a few hundred dates.
+    bucket_of: dict[datetime.date, int] = {}
+    by_due = by == BY_DUE
     for state in settlement.open_items():
         item = state.item
         if customers is not None and item.customer not in customers:
             continue
-        days = item_age(item, as_of, by)
         key = (item.customer, item.currency)
         cell = cells.get(key)
         if cell is None:  # not setdefault: a zero quantized for each of thousands of items
             cell = cells[key] = [_zero(item.currency)] * width
-        cell[bucket_index(days, limits, by)] += state.open
+        day = item.due if by_due else item.date
+        index = bucket_of.get(day)
+        if index is None:
+            index = bucket_of[day] = bucket_index(item_age(item, as_of, by), limits, by)
+        cell[index] += state.open
     for left in settlement.unapplied:
         key = (left.credit.customer, left.credit.currency)
         if customers is not None and key[0] not in customers:

@@ -87,24 +87,36 @@ class PenaltyRun:
         self.as_of = as_of
         # item_penalties results, shared by the rounds
         self.memo: dict[tuple[Any, ...], ItemPenalties] = {}
-        self.common: list[int] = []  # positions of the opens and custom directives
-        self.by_account: dict[str, list[int]] = {}  # positions of each account's transactions
-        root = ar_config.receivable_root
-        for position, entry in enumerate(entries):
-            if isinstance(entry, (data.Open, data.Custom)):
-                self.common.append(position)
-            elif isinstance(entry, data.Transaction):
-                for account in {p.account for p in entry.postings
-                                if receivable(p.account, root)}:
-                    self.by_account.setdefault(account, []).append(position)
+        # Positions of the opens and custom directives, and of each receivable account's
+        # transactions: made only when nothing is published (`positions`).
+        self._positions: tuple[list[int], dict[str, list[int]]] | None = None
 
-    def settle(self, accounts: set[str], extra: Sequence[data.Transaction] = ()) -> Settlement:
-        """The settlement of `accounts` (their customers' matching does not depend on others).
+    def positions(self) -> tuple[list[int], dict[str, list[int]]]:
+        """The positions of the opens and custom directives in the entries, and of each
+        receivable account's transactions (a pass over every entry, made once)."""
+        if self._positions is None:
+            common: list[int] = []
+            by_account: dict[str, list[int]] = {}
+            root = self.ar_config.receivable_root
+            for position, entry in enumerate(self.entries):
+                if isinstance(entry, (data.Open, data.Custom)):
+                    common.append(position)
+                elif isinstance(entry, data.Transaction):
+                    for account in {p.account for p in entry.postings
+                                    if receivable(p.account, root)}:
+                        by_account.setdefault(account, []).append(position)
+            self._positions = common, by_account
+        return self._positions
+
+    def settle(self, accounts: set[str] | None,
+               extra: Sequence[data.Transaction] = ()) -> Settlement:
+        """The settlement of `accounts` (their customers' matching does not depend on others),
+        of the whole subledger when None.
 
         The whole subledger's is settled from the book the invoice plugin read and published
         (`core.shared.book_for`: the same book as reading it again)."""
         book = book_for(self.entries, self.ar_config)
-        if not extra and accounts == set(self.by_account):
+        if accounts is None:
             return settle(book, self.as_of)
         # Their customers' events, with what `extra` adds, read on top of the published book
         # (`core.shared.book_with`); their transactions read again where it does not apply.
@@ -113,9 +125,10 @@ class PenaltyRun:
         found = book_with(self.entries, self.ar_config, extra, customers)
         if found is not None:
             return settle(found, self.as_of)
-        positions = set(self.common)
+        common, by_account = self.positions()
+        positions = set(common)
         for account in accounts:
-            positions.update(self.by_account.get(account, ()))
+            positions.update(by_account.get(account, ()))
         subset = [self.entries[i] for i in sorted(positions)]
         if extra:
             subset.extend(extra)
@@ -124,8 +137,9 @@ class PenaltyRun:
         return settle(book, self.as_of)
 
     def assess(self, settlement: Settlement, posted: Mapping[tuple[str | None, int], Decimal],
-               accounts: set[str]) -> Charges:
-        customers = {key for key, c in settlement.book.customers.items() if c.account in accounts}
+               accounts: set[str] | None) -> Charges:
+        customers = None if accounts is None else {
+            key for key, c in settlement.book.customers.items() if c.account in accounts}
         result = assess(settlement, self.as_of, self.config, self.rates,
                         self.policies.of(settlement.book), posted, customers, self.memo)
         self.missing.extend(result.missing)
@@ -185,16 +199,18 @@ class PenaltyRun:
                                     data.Posting(customer.account, amount, None, None, None,
                                                  posting_meta)])
 
-    def overpayments(self, settlement: Settlement, accounts: set[str]) -> None:
-        """Keep the overpayments of `accounts` found by `settlement` (the latest of them)."""
-        for account in accounts:
+    def overpayments(self, settlement: Settlement, accounts: set[str] | None) -> None:
+        """Keep the overpayments of `accounts` (every account when None) found by `settlement`
+        (the latest of them)."""
+        for account in accounts or ():
             self.overpaid[account] = []
         root = self.ar_config.receivable_root
         for error in settlement.errors:
             if isinstance(error, OverpaymentError) and error.entry is not None:
                 for posting in error.entry.postings:
-                    if posting.account in accounts and receivable(posting.account, root):
-                        self.overpaid[posting.account].append(error)
+                    if (accounts is None or posting.account in accounts) and receivable(
+                            posting.account, root):
+                        self.overpaid.setdefault(posting.account, []).append(error)
                         break
 
     def run(self) -> RunResult:
@@ -203,11 +219,10 @@ class PenaltyRun:
         self.missing: list[Missing] = []
         self.currencies: set[str] = set()
         self.overpaid: dict[str, list[OverpaymentError]] = {}
-        accounts = set(self.by_account)
-        settlement = self.settle(accounts)
-        self.overpayments(settlement, accounts)
+        settlement = self.settle(None)  # every account
+        self.overpayments(settlement, None)
         posted = penalties_posted(settlement)  # booked by hand or written out earlier
-        charges = self.assess(settlement, posted, accounts)
+        charges = self.assess(settlement, posted, None)
         # Penalty items take part in matching (a payment naming an invoice also pays its
         # penalties): settle again, with the new entries in, the customers where they may change
         # what credits do, until nothing changes (a fixed point; each round fixes later dates).
