@@ -37,7 +37,7 @@ from beancount_ar.core.penalty_assessment import ItemCharge, assess, may_shift_a
 from beancount_ar.core.penalty_config import PenaltyConfig, Policies
 from beancount_ar.core.penalty_rates import Missing, Rates
 from beancount_ar.core.report import penalties_posted
-from beancount_ar.core.shared import book_for, book_with
+from beancount_ar.core.shared import Spots, book_for, book_with, spots
 
 MAX_ROUNDS = 20
 ChargeKey = tuple[str | None, int, datetime.date, Decimal]  # invoice, part, date, amount
@@ -90,6 +90,7 @@ class PenaltyRun:
         # Positions of the opens and custom directives, and of each receivable account's
         # transactions: made only when nothing is published (`positions`).
         self._positions: tuple[list[int], dict[str, list[int]]] | None = None
+        self._spots: Spots | None = None  # what book_with needs of the entries, for every round
 
     def positions(self) -> tuple[list[int], dict[str, list[int]]]:
         """The positions of the opens and custom directives in the entries, and of each
@@ -122,7 +123,9 @@ class PenaltyRun:
         # (`core.shared.book_with`); their transactions read again where it does not apply.
         customers = {key for key, customer in book.customers.items()
                      if customer.account in accounts}
-        found = book_with(self.entries, self.ar_config, extra, customers)
+        if self._spots is None:
+            self._spots = spots(self.entries)
+        found = book_with(self.entries, self.ar_config, extra, customers, self._spots)
         if found is not None:
             return settle(found, self.as_of)
         common, by_account = self.positions()

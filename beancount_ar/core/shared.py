@@ -71,6 +71,7 @@ class _Published:
 
 
 _READ = (data.Transaction, data.Open, data.Custom)
+_SPREAD = 1 << 32  # room between two entries' positions for transactions sorted in (book_with)
 _lock = threading.Lock()
 _published: _Published | None = None
 _SettledKey = tuple[datetime.date | None, frozenset[str] | None]  # as of, customers
@@ -188,8 +189,19 @@ def _extended(published: _Published, entries: Sequence[Any]) -> Book | None:
     return _read_on_top(published, position, extras)
 
 
+Spots = tuple[dict[int, int], list[datetime.date]]  # see `spots`
+
+
+def spots(entries: Sequence[Any]) -> Spots:
+    """id() of each entry -> its index times _SPREAD, and the entries' dates: what `book_with`
+    needs of the list, which a caller that asks for several books of the same list (the
+    penalties plugin's rounds) makes once and passes to each call."""
+    return ({id(entry): index * _SPREAD for index, entry in enumerate(entries)},
+            [entry.date for entry in entries])
+
+
 def book_with(entries: Sequence[Any], config: ArConfig, added: Sequence[data.Transaction],
-              customers: Collection[str]) -> Book | None:
+              customers: Collection[str], known: Spots | None = None) -> Book | None:
     """The events of `customers` in ``read_book(entries + added, config)[0]``, `entries` sorted
     as Beancount gives them to a plugin and `added` (the plugins' own transactions, not in the
     list) sorted into it after the entries of an equal `data.entry_sortkey`; from the published
@@ -206,14 +218,13 @@ def book_with(entries: Sequence[Any], config: ArConfig, added: Sequence[data.Tra
     if extras is None:
         return None
     wanted = set(customers)
-    # Positions: the entries' own, spread out so that each added transaction gets one between
-    # the entry it follows and the next (after the equal keys, as a stable sort puts it).
-    spread = len(added) + 1
-    position: dict[int, int] = {}
-    dates: list[datetime.date] = []
-    for index, entry in enumerate(entries):
-        position[id(entry)] = index * spread
-        dates.append(entry.date)
+    # Positions: the entries' own (`spots`: `known` when the caller made them already), and
+    # for each added transaction one between the entry it follows and the next (after the
+    # equal keys, as a stable sort puts it).
+    if len(added) >= _SPREAD:
+        return None
+    own, dates = known if known is not None else spots(entries)
+    position = dict(own)
     ordered = sorted(range(len(added)), key=lambda k: data.entry_sortkey(added[k]))
     for rank, k in enumerate(ordered):
         entry = added[k]
@@ -221,7 +232,7 @@ def book_with(entries: Sequence[Any], config: ArConfig, added: Sequence[data.Tra
         at = bisect.bisect_right(entries, sort_key, lo=bisect.bisect_left(dates, entry.date),
                                  hi=bisect.bisect_right(dates, entry.date),
                                  key=data.entry_sortkey)
-        position[id(entry)] = at * spread - len(added) + rank
+        position[id(entry)] = at * _SPREAD - len(added) + rank
     every = sorted([*extras, *added], key=lambda entry: position[id(entry)])
     return _read_on_top(published, position, every, wanted)
 

@@ -55,7 +55,7 @@ from beancount_ar.core.penalty_config import PenaltyConfig, Policies, parse_pena
 from beancount_ar.core.penalty_rates import Rates
 from beancount_ar.core.penalty_run import PenaltyRun, entry_lineno, invoice_links, receivable
 from beancount_ar.core.rates import tables_from_entries
-from beancount_ar.i18n import Translator, translator
+from beancount_ar.i18n import translator
 from beancount_ar.plugins.common import GENERATED, guarded, plugin_source
 
 MODULE = "beancount_ar.penalties"
@@ -80,15 +80,18 @@ def _numbers(language: str) -> Callable[[Any], str]:
     formatting: Babel's took most of the plugin's time."""
     decimal_symbol, group, minus = _symbols("fr_FR" if language == "fr" else "en_GB")
     table = str.maketrans({",": group, ".": decimal_symbol, "-": minus})
+    same = (decimal_symbol, group, minus) == (".", ",", "-")  # Python's own: nothing to swap
 
     def number(value: Any) -> str:
         if not isinstance(value, Decimal):
             return str(value)
-        return format(value, ",f").translate(table)  # "f": the decimals the value has
+        text = format(value, ",f")  # "f": the decimals the value has
+        return text if same else text.translate(table)
 
     return number
 
 
+@functools.lru_cache(maxsize=256)
 def _label(label: str, language: str) -> str:
     """A rate's label ("ECB 3.15 + 10") in the narration's language ("BCE 3,15 + 10")."""
     if language != "fr":
@@ -103,67 +106,81 @@ def _day(day: datetime.date, language: str) -> str:
     return format_date(day, "short", locale="fr_FR") if language == "fr" else day.isoformat()
 
 
-class _Messages:
-    """``t(message, **values)`` as `beancount_ar.i18n.Translator` says it, each message looked
-    up once per language (the plugin writes the same dozen messages in every entry)."""
+class _Narration:
+    """The narration's messages in one language, translated once (`beancount_ar.i18n`, the
+    gettext catalogs): the plugin writes the same dozen messages in every entry, so each is
+    looked up once and filled with ``str.format`` - the text `Translator` gives, without a
+    call per piece."""
 
     def __init__(self, language: str) -> None:
-        self.translate: Translator = translator(language)
-        self.texts: dict[str, str] = {}
+        t: Callable[..., str] = translator(language)
+        self.language = language
+        self.number = _numbers(language)
+        self.span = t("{first} to {last}")
+        self.labelled = t("{base} {currency} x {rate} % ({label}) x {days}/{year} ({span})")
+        self.plain = t("{base} {currency} x {rate} % x {days}/{year} ({span})")
+        self.none = t("no new late days")
+        self.less = t("interest {segments}; {to_date} {currency} to date less {charged} "
+                      "{currency} charged = {interest} {currency}")
+        self.interest = t("interest {segments} = {interest} {currency}")
+        self.indemnity = t("recovery indemnity {amount} {currency}")
+        self.penalties_settled = t("Late-payment penalties on {item}, settled {date}")
+        self.penalties = t("Late-payment penalties on {item}")
+        self.interest_settled = t("Late-payment interest on {item}, settled {date}")
+        self.interest_only = t("Late-payment interest on {item}")
+        self.whole = t("{head}: {parts}")
+        self.separator = t("; ")
 
-    def __call__(self, message: str, /, **values: Any) -> str:
-        text = self.texts.get(message)
-        if text is None:
-            text = self.texts[message] = self.translate(message)
-        return text.format(**values) if values else text
+    def __call__(self, charge: ItemCharge) -> str:
+        language, number = self.language, self.number
+        item, c = charge.item, charge.charge
+        cur = item.currency
+        pieces = []
+        for seg in c.segments:
+            days = seg.days
+            span = (_day(seg.first, language) if days == 1 else
+                    self.span.format(first=_day(seg.first, language),
+                                     last=_day(seg.last, language)))
+            if seg.label:
+                pieces.append(self.labelled.format(
+                    base=number(seg.base), currency=cur, rate=number(seg.rate),
+                    label=_label(seg.label, language), days=days, year=seg.year_days,
+                    span=span))
+            else:
+                pieces.append(self.plain.format(
+                    base=number(seg.base), currency=cur, rate=number(seg.rate), days=days,
+                    year=seg.year_days, span=span))
+        parts = []
+        if c.interest > 0 or c.segments:
+            segments = " + ".join(pieces) or self.none
+            if c.charged_before:
+                parts.append(self.less.format(
+                    segments=segments, to_date=number(c.interest_to_date),
+                    charged=number(c.charged_before), interest=number(c.interest),
+                    currency=cur))
+            else:
+                parts.append(self.interest.format(segments=segments,
+                                                  interest=number(c.interest), currency=cur))
+        if c.indemnity > 0:
+            parts.append(self.indemnity.format(amount=number(c.indemnity), currency=cur))
+            head = (self.penalties_settled.format(item=item.label, date=_day(c.date, language))
+                    if c.settled else self.penalties.format(item=item.label))
+        else:
+            head = (self.interest_settled.format(item=item.label, date=_day(c.date, language))
+                    if c.settled else self.interest_only.format(item=item.label))
+        return self.whole.format(head=head, parts=self.separator.join(parts))
 
 
 @functools.cache
-def _translator(language: str) -> _Messages:
-    return _Messages(language)
+def _narration(language: str) -> _Narration:
+    return _Narration(language)
 
 
 def narration(charge: ItemCharge, language: str = "en") -> str:
     """How the charge was computed: base x rate x days for each run of days, and the totals,
     in the ledger's language (the gettext catalogs of `beancount_ar.i18n`), numbers and dates
     written as that language writes them."""
-    t = _translator(language)
-    number = _numbers(language)
-    item, c = charge.item, charge.charge
-    cur = item.currency
-    pieces = []
-    for seg in c.segments:
-        span = (_day(seg.first, language) if seg.days == 1 else
-                t("{first} to {last}", first=_day(seg.first, language),
-                  last=_day(seg.last, language)))
-        values = dict(base=number(seg.base), currency=cur, rate=number(seg.rate),
-                      days=seg.days, year=seg.year_days, span=span)
-        pieces.append(t("{base} {currency} x {rate} % ({label}) x {days}/{year} ({span})",
-                        label=_label(seg.label, language), **values) if seg.label else
-                      t("{base} {currency} x {rate} % x {days}/{year} ({span})", **values))
-    parts = []
-    if c.interest > 0 or c.segments:
-        segments = " + ".join(pieces) or t("no new late days")
-        if c.charged_before:
-            parts.append(t("interest {segments}; {to_date} {currency} to date less {charged} "
-                           "{currency} charged = {interest} {currency}", segments=segments,
-                           to_date=number(c.interest_to_date), charged=number(c.charged_before),
-                           interest=number(c.interest), currency=cur))
-        else:
-            parts.append(t("interest {segments} = {interest} {currency}", segments=segments,
-                           interest=number(c.interest), currency=cur))
-    if c.indemnity > 0:
-        parts.append(t("recovery indemnity {amount} {currency}", amount=number(c.indemnity),
-                       currency=cur))
-    if c.indemnity > 0:
-        head = (t("Late-payment penalties on {item}, settled {date}", item=item.label,
-                  date=_day(c.date, language)) if c.settled else
-                t("Late-payment penalties on {item}", item=item.label))
-    else:
-        head = (t("Late-payment interest on {item}, settled {date}", item=item.label,
-                  date=_day(c.date, language)) if c.settled else
-                t("Late-payment interest on {item}", item=item.label))
-    return t("{head}: {parts}", head=head, parts=t("; ").join(parts))
+    return _narration(language)(charge)
 
 
 def penalty_entry(charge: ItemCharge, customer: Customer, config: PenaltyConfig
