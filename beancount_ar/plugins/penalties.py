@@ -141,15 +141,10 @@ class _Narration:
             span = (_day(seg.first, language) if days == 1 else
                     self.span.format(first=_day(seg.first, language),
                                      last=_day(seg.last, language)))
-            if seg.label:
-                pieces.append(self.labelled.format(
-                    base=number(seg.base), currency=cur, rate=number(seg.rate),
-                    label=_label(seg.label, language), days=days, year=seg.year_days,
-                    span=span))
-            else:
-                pieces.append(self.plain.format(
-                    base=number(seg.base), currency=cur, rate=number(seg.rate), days=days,
-                    year=seg.year_days, span=span))
+            # (str.format ignores the label where the message has none)
+            pieces.append((self.labelled if seg.label else self.plain).format(
+                base=number(seg.base), currency=cur, rate=number(seg.rate),
+                label=_label(seg.label, language), days=days, year=seg.year_days, span=span))
         parts = []
         if c.interest > 0 or c.segments:
             segments = " + ".join(pieces) or self.none
@@ -163,12 +158,12 @@ class _Narration:
                                                   interest=number(c.interest), currency=cur))
         if c.indemnity > 0:
             parts.append(self.indemnity.format(amount=number(c.indemnity), currency=cur))
-            head = (self.penalties_settled.format(item=item.label, date=_day(c.date, language))
-                    if c.settled else self.penalties.format(item=item.label))
+            head = self.penalties_settled if c.settled else self.penalties
         else:
-            head = (self.interest_settled.format(item=item.label, date=_day(c.date, language))
-                    if c.settled else self.interest_only.format(item=item.label))
-        return self.whole.format(head=head, parts=self.separator.join(parts))
+            head = self.interest_settled if c.settled else self.interest_only
+        return self.whole.format(
+            head=head.format(item=item.label, date=_day(c.date, language)),
+            parts=self.separator.join(parts))
 
 
 @functools.cache
