@@ -19,6 +19,7 @@ import datetime
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from beancount_ar.core.money import ZERO, round_money
 from beancount_ar.core.penalty_config import (
@@ -36,9 +37,9 @@ from beancount_ar.core.rates import half_year_end
 # -- interest --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Segment:
-    """Late days with the same base, rate and day count."""
+class Segment(NamedTuple):
+    """Late days with the same base, rate and day count (a named tuple, as `Charge`: built by
+    the hundred thousand in a penalties run)."""
 
     first: datetime.date
     last: datetime.date
@@ -172,9 +173,9 @@ def charge_dates(start: datetime.date, closed: datetime.date | None, as_of: date
     return dates
 
 
-@dataclass(frozen=True, slots=True)
-class Charge:
-    """One entry that charges penalties on an item."""
+class Charge(NamedTuple):
+    """One entry that charges penalties on an item (a named tuple: one per entry, and the
+    month-end schedule makes one per late invoice and month)."""
 
     date: datetime.date
     interest: Decimal  # interest charged by this entry
@@ -183,10 +184,7 @@ class Charge:
     charged_before: Decimal  # interest counted as charged before this entry
     segments: tuple[Segment, ...]  # the late days since the previous charge date
     settled: bool  # dated on the day the item was settled
-
-    @property
-    def amount(self) -> Decimal:
-        return self.interest + self.indemnity
+    amount: Decimal  # interest + indemnity: what the entry charges (added once, when made)
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,8 +257,9 @@ def item_penalties(*, amount: Decimal, currency: str, due: datetime.date,
             continue
         indemnity_now = indemnity - min(charged, indemnity)
         before = charged - min(charged, indemnity)
-        charges.append(Charge(day, delta - indemnity_now, indemnity_now, interest, before,
-                              tuple(covered), closed == day))
+        interest_now = delta - indemnity_now
+        charges.append(Charge(day, interest_now, indemnity_now, interest, before, tuple(covered),
+                              closed == day, interest_now + indemnity_now))
         charged = due_total
     return ItemPenalties(True, interest, indemnity if dates else ZERO, tuple(charges), missing,
                          no_indemnity_in)

@@ -16,7 +16,7 @@ import datetime
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from beancount_ar.core.allocation import CREDITED, ItemState, Settlement
 from beancount_ar.core.interest import Charge, ItemPenalties, item_penalties
@@ -28,8 +28,7 @@ from beancount_ar.core.penalty_rates import Missing, Rates
 # -- the whole subledger ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class ItemCharge:
+class ItemCharge(NamedTuple):
     """A charge and the invoice item it is on."""
 
     item: Item

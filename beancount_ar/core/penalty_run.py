@@ -180,12 +180,11 @@ class PenaltyRun:
         kept = {key for charges, _ in before.values() for key in _key(charges)}
         new: dict[str, list[tuple[str, datetime.date, str | None]]] = {}
         for charges, _ in after.values():
-            for charge in charges:
-                key = (charge.item.invoice, charge.item.part, charge.charge.date,
-                       charge.charge.amount)
-                if key not in kept:
-                    new.setdefault(charge.item.customer, []).append(
-                        (charge.item.currency, charge.charge.date, charge.item.invoice))
+            for item, found in charges:
+                if kept and (item.invoice, item.part, found.date, found.amount) in kept:
+                    continue
+                new.setdefault(item.customer, []).append((item.currency, found.date,
+                                                          item.invoice))
         book = settlement.book
         accounts.update(book.customers[c].account for c in may_shift_allocations(settlement, new))
         return accounts
@@ -268,4 +267,4 @@ class PenaltyRun:
 
 
 def _key(charges: Sequence[ItemCharge]) -> tuple[ChargeKey, ...]:
-    return tuple((c.item.invoice, c.item.part, c.charge.date, c.charge.amount) for c in charges)
+    return tuple((item.invoice, item.part, charge.date, charge.amount) for item, charge in charges)
