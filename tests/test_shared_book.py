@@ -246,3 +246,79 @@ def test_penalties_settled_again_from_the_published_book_as_from_their_entries(
     again, errors_again, _ = loader.load_string(text)
     assert [printer.format_entry(e) for e in entries] == [printer.format_entry(e) for e in again]
     assert [str(e.message) for e in errors] == [str(e.message) for e in errors_again]
+
+
+def test_read_charge_reads_as_read_transaction() -> None:
+    """`_Reader.read_charge`, the short path for the penalties' stand-ins, makes what
+    `read_transaction` makes of any transaction: the stand-ins themselves (one customer's own
+    account, a shared one) and every shape it must leave to `read_transaction` (two postings, an
+    unknown or second link, a credit, no tag, not the plugins' own, an amount out of range)."""
+    import datetime
+    from decimal import Decimal
+
+    from beancount.core.amount import Amount
+
+    from beancount_ar.core.book import read
+    from beancount_ar.core.model import GENERATED, PENALTY, PENALTY_TAG
+
+    ledger = textwrap.dedent("""
+        2025-01-01 open Assets:Receivable:Dupont
+        2025-01-01 open Assets:Receivable:Shared
+          shared: TRUE
+        2025-01-01 open Income:Sales
+        2025-01-10 * "Dupont" "Invoice" ^F-1
+          invoice: "F-1"
+          Assets:Receivable:Dupont   100.00 EUR
+          Income:Sales
+        2025-01-11 * "Martin" "Invoice" ^F-2
+          invoice: "F-2"
+          Assets:Receivable:Shared   200.00 EUR
+            customer: "Martin"
+          Income:Sales
+    """)
+    entries, errors, options = loader.load_string(ledger)
+    assert not errors
+    config, _ = config_from_options(options)
+    day = datetime.date(2025, 3, 31)
+
+    def txn(account: str, number: str, *, links: frozenset[str] = frozenset({"F-1"}),
+            tags: frozenset[str] = frozenset({PENALTY_TAG}), filename: str = GENERATED,
+            posting_meta: dict | None = None, extra: bool = False) -> data.Transaction:
+        meta = data.new_metadata(filename, 5, {"instalment": Decimal(1)})
+        postings = [data.Posting(account, Amount(Decimal(number), "EUR"), None, None, None,
+                                 posting_meta)]
+        if extra:
+            postings.append(data.Posting("Income:Penalties", Amount(-Decimal(number), "EUR"),
+                                         None, None, None, None))
+        return data.Transaction(meta, day, "*", None, "", tags, links, postings)
+
+    shapes = [
+        txn("Assets:Receivable:Dupont", "12.34"),
+        txn("Assets:Receivable:Shared", "5.00", links=frozenset({"F-2"}),
+            posting_meta={"customer": "Martin"}),
+        txn("Assets:Receivable:Shared", "5.00", links=frozenset({"F-2"})),  # no customer
+        txn("Assets:Receivable:Dupont", "12.34", extra=True),
+        txn("Assets:Receivable:Dupont", "12.34", links=frozenset({"F-9"})),
+        txn("Assets:Receivable:Dupont", "12.34", links=frozenset({"F-1", "F-2"})),
+        txn("Assets:Receivable:Dupont", "-12.34"),
+        txn("Assets:Receivable:Dupont", "12.34", tags=frozenset()),
+        txn("Assets:Receivable:Dupont", "12.34", filename="main.beancount"),
+        txn("Assets:Receivable:Dupont", "1e30"),
+        txn("Income:Sales", "12.34"),
+    ]
+    for shape in shapes:
+        one, other = read(entries, config), read(entries, config)
+        one.read_transaction(shape)
+        other.read_charge(shape)
+        assert one.events == other.events, shape
+        assert one.penalties == other.penalties, shape
+        assert [e.message for e in one.errors] == [e.message for e in other.errors], shape
+        assert one.customers == other.customers, shape
+        assert (one.next_id, one.generated_id) == (other.next_id, other.generated_id), shape
+    reader = read(entries, config)
+    reader.read_charge(shapes[0])
+    reader.read_charge(shapes[1])
+    charged = [(e.kind, e.customer, e.invoice, e.amount) for e in reader.events[2:]]
+    assert charged == [(PENALTY, "Assets:Receivable:Dupont", "F-1", Decimal("12.34")),
+                       (PENALTY, "Assets:Receivable:Shared/Martin", "F-2", Decimal("5.00"))]
+    assert [e.id for e in reader.events[2:]] == [GENERATED_IDS + 1, GENERATED_IDS + 2]

@@ -736,13 +736,7 @@ class _Reader(_DirectiveReader):
                 if kind == CREDIT_NOTE:
                     self.error(entry, f"{credit_note}: a credit note credits the receivable; "
                                       f"this posting debits {posting.account}: check its sign")
-                self.next_id += 1
-                item = _new(Item, (self.next_id, PENALTY if penalty_of else DEBIT, customer,
-                                   currency, entry.date, entry.date, number, penalty_of, 1, 1,
-                                   None, ZERO, entry))
-                events.append(item)
-                if penalty_of:
-                    self.penalties.setdefault(penalty_of, []).append(item)
+                self.debit(entry, customer, currency, number, penalty_of)
                 continue
             if number == 0:
                 continue
@@ -761,6 +755,48 @@ class _Reader(_DirectiveReader):
             events.append(_new(Credit, (self.next_id, kind, customer, currency, entry.date,
                                         amount, refs or txn_refs, names, discount_part,
                                         credit_note, entry)))
+
+    def debit(self, entry: data.Transaction, customer: str, currency: str, number: Decimal,
+              penalty_of: str | None) -> None:
+        """A debit that is not an invoice: an item due on its date, a penalty charged on the
+        invoice `penalty_of` when the transaction is tagged #ar-penalty and names it."""
+        self.next_id += 1
+        item = _new(Item, (self.next_id, PENALTY if penalty_of else DEBIT, customer, currency,
+                           entry.date, entry.date, number, penalty_of, 1, 1, None, ZERO, entry))
+        self.events.append(item)
+        if penalty_of:
+            self.penalties.setdefault(penalty_of, []).append(item)
+
+    def read_charge(self, entry: data.Transaction) -> None:
+        """Read a penalty charge the plugins made: their own transaction (``filename:
+        "<beancount_ar>"``), tagged #ar-penalty, linked to its invoice, whose one posting debits
+        a customer (the penalties plugin's stand-ins, read by the hundred thousand). What
+        `read_transaction` makes of it, without the steps that cannot apply; any other
+        transaction is read by `read_transaction`."""
+        postings = entry.postings
+        links = entry.links
+        meta = entry.meta
+        if (len(postings) != 1 or not entry.tags or PENALTY_TAG not in entry.tags
+                or not links or len(links) != 1 or not meta
+                or meta.get("filename") != GENERATED or "invoice" in meta
+                or "credit_note" in meta):
+            self.read_transaction(entry)
+            return
+        posting = postings[0]
+        units = posting.units
+        shared = self.receivable(posting.account)
+        invoice = next(iter(links))
+        if (shared is None or units is None or units.number is None or units.number <= 0
+                or invoice not in self.invoices or transaction_problem(entry) is not None):
+            self.read_transaction(entry)
+            return
+        customer = posting.account if shared is False and posting.account in self.customers \
+            else self.customer_of(entry, posting, shared)
+        self.next_id, self.generated_id = self.generated_id, self.next_id
+        try:
+            self.debit(entry, customer, units.currency, units.number, invoice)
+        finally:
+            self.next_id, self.generated_id = self.generated_id, self.next_id
 
     def hint_fits(self, name: str, customer: str, currency: str) -> bool:
         """Whether an invoice number quoted in a credit's text names an invoice it can pay."""

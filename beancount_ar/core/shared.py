@@ -189,15 +189,16 @@ def _extended(published: _Published, entries: Sequence[Any]) -> Book | None:
     return _read_on_top(published, position, extras)
 
 
-Spots = tuple[dict[int, int], list[datetime.date]]  # see `spots`
+Spots = tuple[dict[int, int], list[tuple[Any, ...]]]  # see `spots`
 
 
 def spots(entries: Sequence[Any]) -> Spots:
-    """id() of each entry -> its index times _SPREAD, and the entries' dates: what `book_with`
-    needs of the list, which a caller that asks for several books of the same list (the
-    penalties plugin's rounds) makes once and passes to each call."""
+    """id() of each entry -> its index times _SPREAD, and the entries' sort keys
+    (`data.entry_sortkey`, in order): what `book_with` needs of the list, which a caller that
+    asks for several books of the same list (the penalties plugin's rounds) makes once and
+    passes to each call."""
     return ({id(entry): index * _SPREAD for index, entry in enumerate(entries)},
-            [entry.date for entry in entries])
+            [data.entry_sortkey(entry) for entry in entries])
 
 
 def book_with(entries: Sequence[Any], config: ArConfig, added: Sequence[data.Transaction],
@@ -223,16 +224,12 @@ def book_with(entries: Sequence[Any], config: ArConfig, added: Sequence[data.Tra
     # equal keys, as a stable sort puts it).
     if len(added) >= _SPREAD:
         return None
-    own, dates = known if known is not None else spots(entries)
+    own, keys = known if known is not None else spots(entries)
     position = dict(own)
-    ordered = sorted(range(len(added)), key=lambda k: data.entry_sortkey(added[k]))
-    for rank, k in enumerate(ordered):
-        entry = added[k]
-        sort_key = data.entry_sortkey(entry)
-        at = bisect.bisect_right(entries, sort_key, lo=bisect.bisect_left(dates, entry.date),
-                                 hi=bisect.bisect_right(dates, entry.date),
-                                 key=data.entry_sortkey)
-        position[id(entry)] = at * _SPREAD - len(added) + rank
+    added_keys = [data.entry_sortkey(entry) for entry in added]
+    for rank, k in enumerate(sorted(range(len(added)), key=added_keys.__getitem__)):
+        at = bisect.bisect_right(keys, added_keys[k])
+        position[id(added[k])] = at * _SPREAD - len(added) + rank
     every = sorted([*extras, *added], key=lambda entry: position[id(entry)])
     return _read_on_top(published, position, every, wanted)
 
@@ -252,7 +249,7 @@ def _read_on_top(published: _Published, position: Mapping[int, int], extras: lis
         setattr(copy, name, dict(getattr(reader, name)))
     copy.penalties = {number: list(items) for number, items in reader.penalties.items()}
     for entry in extras:
-        copy.read_transaction(entry)
+        copy.read_charge(entry)  # read_transaction, shorter for the penalties' stand-ins
     if (len(copy.customers), len(copy.invoices), len(copy.by_link)) != (
             len(reader.customers), len(reader.invoices), len(reader.by_link)):
         return None  # the extras made a customer or an invoice: read everything again
