@@ -118,3 +118,26 @@ def test_narration_numbers_are_babels_text(language, locale):
         pattern = "#,##0" + ("." + "0" * digits if digits else "")
         assert number(value) == format_decimal(value, format=pattern, locale=locale), value
     assert number(7) == "7"
+
+
+def test_positional_messages_fill_as_keywords():
+    """The narration's messages are numbered once (`_positional`) and filled with positional
+    arguments: the same text as filling the message with keywords, literal braces, conversions
+    and format specs kept, in every language's catalog."""
+    message = "{{x}} {b!r:>6} {a:03d} {c} {a}"
+    numbered = plugin._positional(message, ("a", "b", "c"))
+    assert numbered == "{{x}} {1!r:>6} {0:03d} {2} {0}"
+    assert numbered.format(7, "q", "z") == message.format(a=7, b="q", c="z") == \
+        "{x}    'q' 007 z 7"
+    assert plugin._positional("no fields", ("a",)).format("ignored") == "no fields"
+    from beancount_ar.i18n import LANGUAGES, translator
+    for language in LANGUAGES:
+        t = translator(language)
+        narration = plugin._Narration(language)
+        segment = t("{base} {currency} x {rate} % ({label}) x {days}/{year} ({span})")
+        values = dict(base="1", currency="EUR", rate="2", label="L", days=3, year=365, span="s")
+        assert narration.labelled.format(*values.values()) == segment.format(**values)
+        totals = dict(segments="S", to_date="T", charged="C", interest="I", currency="EUR")
+        less = t("interest {segments}; {to_date} {currency} to date less {charged} {currency} "
+                 "charged = {interest} {currency}")
+        assert narration.less.format(*totals.values()) == less.format(**totals)

@@ -80,9 +80,12 @@ class ItemState(NamedTuple):
     @property
     def closed_date(self) -> datetime.date | None:
         """The date of the allocation that closed the item, None while it is open."""
-        if self.open != 0 or not self.allocations:
+        allocations = self.allocations
+        if self.open != 0 or not allocations:
             return None
-        return max(a.date for a in self.allocations)
+        if len(allocations) == 1:  # the usual case: paid at once
+            return allocations[0].date
+        return max(a.date for a in allocations)
 
     def status(self, as_of: datetime.date) -> str:
         """One of STATUSES. Closed items: written_off if a write-off took part, credited if
@@ -200,17 +203,22 @@ class _Settler:
 
     def add_item(self, item: Item) -> None:
         self.items.append(item)
-        self.open[item.id] = item.amount
-        self.allocs[item.id] = []
+        item_id = item.id
+        self.open[item_id] = item.amount
+        self.allocs[item_id] = []
         key = (item.customer, item.currency)
         items = self.open_lists.get(key)
         if items is None:
             self.open_lists[key] = [item]
-        elif not items or (items[-1].due, items[-1].date, items[-1].id) <= (
-                item.due, item.date, item.id):
-            items.append(item)  # the usual case: a new item is due after those open
+        elif not items:
+            items.append(item)
         else:
-            insort(items, item, key=_order)
+            last = items[-1]
+            if last.due < item.due or (last.due == item.due and (last.date, last.id) <= (
+                    item.date, item_id)):
+                items.append(item)  # the usual case: a new item is due after those open
+            else:
+                insort(items, item, key=_order)
         if key in self.unapplied:
             self.net_unapplied(key)
 

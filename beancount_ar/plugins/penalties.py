@@ -36,6 +36,7 @@ from __future__ import annotations
 import datetime
 import functools
 import re
+import string
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -81,14 +82,35 @@ def _numbers(language: str) -> Callable[[Any], str]:
     decimal_symbol, group, minus = _symbols("fr_FR" if language == "fr" else "en_GB")
     table = str.maketrans({",": group, ".": decimal_symbol, "-": minus})
     same = (decimal_symbol, group, minus) == (".", ",", "-")  # Python's own: nothing to swap
+    # Swapping one symbol after the other gives what `translate` gives (four times faster)
+    # unless a symbol put in is one still to be swapped.
+    in_turn = "." not in group and "-" not in group + decimal_symbol
 
     def number(value: Any) -> str:
         if not isinstance(value, Decimal):
             return str(value)
         text = format(value, ",f")  # "f": the decimals the value has
-        return text if same else text.translate(table)
+        if same:
+            return text
+        if in_turn:
+            text = text.replace(",", group).replace(".", decimal_symbol)
+            return text if minus == "-" else text.replace("-", minus)
+        return text.translate(table)
 
     return number
+
+
+def _positional(message: str, names: tuple[str, ...]) -> str:
+    """`message` (a translated ``str.format`` message with named fields) with each field
+    numbered by its place in `names`: filled with positional arguments, about twice as fast as
+    with keywords. A field the message leaves out is an argument it ignores."""
+    pieces = []
+    for literal, field, spec, conversion in string.Formatter().parse(message):
+        pieces.append(literal.replace("{", "{{").replace("}", "}}"))
+        if field is not None:
+            pieces.append("{" + str(names.index(field)) + (f"!{conversion}" if conversion else "")
+                          + (f":{spec}" if spec else "") + "}")
+    return "".join(pieces)
 
 
 @functools.lru_cache(maxsize=256)
@@ -116,19 +138,27 @@ class _Narration:
         t: Callable[..., str] = translator(language)
         self.language = language
         self.number = _numbers(language)
-        self.span = t("{first} to {last}")
-        self.labelled = t("{base} {currency} x {rate} % ({label}) x {days}/{year} ({span})")
-        self.plain = t("{base} {currency} x {rate} % x {days}/{year} ({span})")
+        self.span = _positional(t("{first} to {last}"), ("first", "last"))
+        segment = ("base", "currency", "rate", "label", "days", "year", "span")
+        self.labelled = _positional(
+            t("{base} {currency} x {rate} % ({label}) x {days}/{year} ({span})"), segment)
+        self.plain = _positional(t("{base} {currency} x {rate} % x {days}/{year} ({span})"),
+                                 segment)
         self.none = t("no new late days")
-        self.less = t("interest {segments}; {to_date} {currency} to date less {charged} "
-                      "{currency} charged = {interest} {currency}")
-        self.interest = t("interest {segments} = {interest} {currency}")
-        self.indemnity = t("recovery indemnity {amount} {currency}")
-        self.penalties_settled = t("Late-payment penalties on {item}, settled {date}")
-        self.penalties = t("Late-payment penalties on {item}")
-        self.interest_settled = t("Late-payment interest on {item}, settled {date}")
-        self.interest_only = t("Late-payment interest on {item}")
-        self.whole = t("{head}: {parts}")
+        totals = ("segments", "to_date", "charged", "interest", "currency")
+        self.less = _positional(t("interest {segments}; {to_date} {currency} to date less "
+                                  "{charged} {currency} charged = {interest} {currency}"), totals)
+        self.interest = _positional(t("interest {segments} = {interest} {currency}"), totals)
+        self.indemnity = _positional(t("recovery indemnity {amount} {currency}"),
+                                     ("amount", "currency"))
+        head = ("item", "date")
+        self.penalties_settled = _positional(t("Late-payment penalties on {item}, settled "
+                                               "{date}"), head)
+        self.penalties = _positional(t("Late-payment penalties on {item}"), head)
+        self.interest_settled = _positional(t("Late-payment interest on {item}, settled {date}"),
+                                            head)
+        self.interest_only = _positional(t("Late-payment interest on {item}"), head)
+        self.whole = _positional(t("{head}: {parts}"), ("head", "parts"))
         self.separator = t("; ")
 
     def __call__(self, charge: ItemCharge) -> str:
@@ -139,31 +169,27 @@ class _Narration:
         for seg in c.segments:
             days = seg.days
             span = (_day(seg.first, language) if days == 1 else
-                    self.span.format(first=_day(seg.first, language),
-                                     last=_day(seg.last, language)))
-            # (str.format ignores the label where the message has none)
+                    self.span.format(_day(seg.first, language), _day(seg.last, language)))
+            # (a message without the label ignores that argument)
             pieces.append((self.labelled if seg.label else self.plain).format(
-                base=number(seg.base), currency=cur, rate=number(seg.rate),
-                label=_label(seg.label, language), days=days, year=seg.year_days, span=span))
+                number(seg.base), cur, number(seg.rate), _label(seg.label, language), days,
+                seg.year_days, span))
         parts = []
         if c.interest > 0 or c.segments:
             segments = " + ".join(pieces) or self.none
             if c.charged_before:
-                parts.append(self.less.format(
-                    segments=segments, to_date=number(c.interest_to_date),
-                    charged=number(c.charged_before), interest=number(c.interest),
-                    currency=cur))
+                parts.append(self.less.format(segments, number(c.interest_to_date),
+                                              number(c.charged_before), number(c.interest), cur))
             else:
-                parts.append(self.interest.format(segments=segments,
-                                                  interest=number(c.interest), currency=cur))
+                parts.append(self.interest.format(segments, None, None, number(c.interest),
+                                                  cur))
         if c.indemnity > 0:
-            parts.append(self.indemnity.format(amount=number(c.indemnity), currency=cur))
+            parts.append(self.indemnity.format(number(c.indemnity), cur))
             head = self.penalties_settled if c.settled else self.penalties
         else:
             head = self.interest_settled if c.settled else self.interest_only
-        return self.whole.format(
-            head=head.format(item=item.label, date=_day(c.date, language)),
-            parts=self.separator.join(parts))
+        return self.whole.format(head.format(item.label, _day(c.date, language)),
+                                 self.separator.join(parts))
 
 
 @functools.cache
