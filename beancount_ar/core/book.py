@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -310,13 +310,18 @@ class _Reader(_DirectiveReader):
             return
         meta = entry.meta
         if meta and meta.get("filename") == GENERATED:
-            self.next_id, self.generated_id = self.generated_id, self.next_id
-            try:
-                self.transaction(entry)
-            finally:
-                self.next_id, self.generated_id = self.generated_id, self.next_id
+            self.generated(self.transaction, entry)
         else:
             self.transaction(entry)
+
+    def generated(self, read: Callable[..., None], *args: Any) -> None:
+        """`read(*args)` with the records it makes numbered in the plugins' own sequence
+        (GENERATED_IDS)."""
+        self.next_id, self.generated_id = self.generated_id, self.next_id
+        try:
+            read(*args)
+        finally:
+            self.next_id, self.generated_id = self.generated_id, self.next_id
 
     def book(self, events: Iterable[Item | Credit] | None = None,
              penalties: Mapping[str, Iterable[Item]] | None = None) -> Book:
@@ -792,11 +797,7 @@ class _Reader(_DirectiveReader):
             return
         customer = posting.account if shared is False and posting.account in self.customers \
             else self.customer_of(entry, posting, shared)
-        self.next_id, self.generated_id = self.generated_id, self.next_id
-        try:
-            self.debit(entry, customer, units.currency, units.number, invoice)
-        finally:
-            self.next_id, self.generated_id = self.generated_id, self.next_id
+        self.generated(self.debit, entry, customer, units.currency, units.number, invoice)
 
     def hint_fits(self, name: str, customer: str, currency: str) -> bool:
         """Whether an invoice number quoted in a credit's text names an invoice it can pay."""
