@@ -34,10 +34,12 @@ The rows (``--rows``, comma-separated; default all), each a pair of measurements
 
 Every measurement runs in a fresh Python process (Beancount's pickle cache off); the variants of
 a row run in alternation (their order rotates from one repeat to the next) and the table gives
-the medians over ``--repeat`` of the CPU time (``--clock wall`` for wall time), the overhead, the
-target and whether it is met, the entries added and the peak memory. The code measured is a copy
-of the checkout taken at the start (``benchmarks/out/code-table/``). The JSON of the run goes to
-``benchmarks/out/table_results.json``; ``--check`` exits with status 1 when a target is missed.
+the medians over ``--repeat`` (times ``--short-factor``, 3, for the rows of a few seconds: the
+loads of at most 20,000 invoices and the PDF) of the CPU time (``--clock wall`` for wall
+time), the overhead, the target and whether it is met, the entries added and the peak memory.
+The code measured is a copy of the checkout taken at the start (``benchmarks/out/code-table/``).
+The JSON of the run goes to ``benchmarks/out/table_results.json``; ``--check`` exits with
+status 1 when a target is missed.
 """
 
 from __future__ import annotations
@@ -410,6 +412,21 @@ def machine() -> dict[str, Any]:
     return info
 
 
+def _short(group: str) -> bool:
+    """A group whose runs take a few seconds: the loads of at most 20,000 invoices, the PDF."""
+    kind, _, size = group.partition("-")
+    return kind == "pdf" or (kind == "load" and size.isdigit() and int(size) <= 20_000)
+
+
+def _short_note(counts: dict[str, int], repeat: int) -> str:
+    """" (9 for ...)" when some groups ran more often than `repeat`."""
+    more = sorted({n for n in counts.values() if n != repeat})
+    if not more:
+        return ""
+    names = [group for group, n in counts.items() if n != repeat]
+    return f" ({'/'.join(map(str, more))} for {', '.join(names)})"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line; see the module docstring."""
     parser = argparse.ArgumentParser(description="Issue 16's table, measured side by side.")
@@ -424,6 +441,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--clock", choices=("cpu", "wall"), default="cpu",
                         help="the time the table shows (default cpu: less disturbed by other "
                              "processes on a shared machine); the JSON has both")
+    parser.add_argument("--short-factor", type=int, default=None, metavar="F",
+                        help="the loads of at most 20,000 invoices and the PDF row, a few seconds "
+                             "each, run F times --repeat: their noise is larger for their time "
+                             "(default 3; --quick: 1)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--invoices-per-customer", type=int, default=100, metavar="K",
                         help="customers = invoices / K (at least 20), as bench_load.py")
@@ -450,12 +471,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError:
         parser.error(f"--sizes {args.sizes!r}: expected numbers such as 10000,100000")
     repeat = args.repeat or (1 if args.quick else 3)
+    short_factor = args.short_factor or (1 if args.quick else 3)
     keys = [k.strip() for k in args.rows.split(",") if k.strip()]
     unknown = sorted(set(keys) - set(ROW_KEYS))
     if unknown or not keys:
         parser.error(f"--rows: unknown {unknown}; choose from {', '.join(ROW_KEYS)}")
-    if not sizes or min(sizes) <= 0 or repeat < 1:
-        parser.error("--sizes and --repeat must be positive")
+    if not sizes or min(sizes) <= 0 or repeat < 1 or short_factor < 1:
+        parser.error("--sizes, --repeat and --short-factor must be positive")
 
     out: Path = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
@@ -471,10 +493,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     groups = prepare(rows, args.seed, args.invoices_per_customer, out, code)
     measures: dict[str, dict[str, list[dict[str, Any]]]] = {}
     busy: list[float] = []
+    counts: dict[str, int] = {}
     for group, variants in groups.items():
         names = list(variants)
         measures[group] = {name: [] for name in names}
-        for run in range(repeat):
+        counts[group] = runs = repeat * (short_factor if _short(group) else 1)
+        for run in range(runs):
             shift = run % len(names)  # rotate: no variant always runs first
             for name in names[shift:] + names[:shift]:
                 busy.append(bench_load.wait_for_quiet(args.quiet_wait))
@@ -485,7 +509,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 measures[group][name].append(measure)
                 extra = "".join(f", {k} {measure[k]['cpu']:.3f}s cpu" for k in
                                 ("aging_warm", "aging_new") if k in measure)
-                note(f"{group} {name} run {run + 1}/{repeat}: {measure['cpu']:.2f}s cpu, "
+                note(f"{group} {name} run {run + 1}/{runs}: {measure['cpu']:.2f}s cpu, "
                      f"{measure['wall']:.2f}s wall{extra}")
 
     figures = [row_figures(row, measures, args.clock) for row in rows]
@@ -500,7 +524,8 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"at the end" + (f", CPUs {min(busy_known):.0f}-{max(busy_known):.0f} % busy "
                                "before the measurements" if busy_known else "") + "\n"
               f"{'CPU' if args.clock == 'cpu' else 'Wall'} seconds, median of {repeat} "
-              f"run(s) per variant, each in a fresh process, variants in alternation; sizes "
+              f"run(s) per variant{_short_note(counts, repeat)}, each in a fresh process, "
+              f"variants in alternation; sizes "
               f"{', '.join(f'{s:,}' for s in sizes)} invoices")
     print(header + "\n")
     print(markdown(figures))
@@ -513,7 +538,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"error ({group_name}, {name}): {sample}")
     (out / "table_results.json").write_text(json.dumps({
         "header": header, "machine": info, "code": version, "clock": args.clock,
-        "repeat": repeat, "sizes": sizes, "rows": figures, "measures": measures,
+        "repeat": repeat, "runs": counts, "sizes": sizes, "rows": figures, "measures": measures,
         "commands": groups}, indent=1, default=str), encoding="utf-8")
     note(f"done; JSON in {out / 'table_results.json'}")
     missed = [fig["row"] for fig in figures if fig["met"] is False]

@@ -44,11 +44,25 @@ def test_quick_table_has_one_row_per_measured_row(tmp_path: Path) -> None:
     results = json.loads((tmp_path / "table_results.json").read_text(encoding="utf-8"))
     assert [fig["key"] for fig in results["rows"]] == ["plugin", "floor"]
     assert results["repeat"] == 1 and results["sizes"] == [500]
+    assert results["runs"] == {"load-500": 1}  # --quick: the short rows once too
     measured = results["measures"]["load-500"]
     assert sorted(measured) == ["floor", "none", "plugin"]
     assert all(len(runs) == 1 and runs[0]["errors"] == 0 for runs in measured.values())
     # The plugin ran from the snapshot of the code taken at the start, not from the checkout.
     assert Path(measured["plugin"][0]["code"]).is_relative_to(tmp_path / "code-table")
+
+
+def test_short_rows_run_more_often() -> None:
+    """The rows of a few seconds (loads up to 20,000 invoices, the PDF) run --short-factor
+    times as often, and the header says so."""
+    from benchmarks import bench_table
+
+    assert bench_table._short("load-10000") and bench_table._short("pdf")
+    assert not bench_table._short("load-100000") and not bench_table._short("penalties-10000")
+    assert not bench_table._short("fava-10000")
+    assert bench_table._short_note({"load-100000": 3}, 3) == ""
+    assert (bench_table._short_note({"load-10000": 9, "load-100000": 3, "pdf": 9}, 3)
+            == " (9 for load-10000, pdf)")
 
 
 def test_unknown_row_is_refused(tmp_path: Path) -> None:

@@ -58,6 +58,13 @@ def no_gc() -> Iterator[None]:
     large object graph: each collection would walk that whole graph again (at 100,000 invoices
     it made the plugins several times slower and cost Fava's extension 2.8 s of its 6.0 s).
     Nothing here creates reference cycles; the collector is re-enabled (if it was on) on exit.
+
+    On exit the objects made meanwhile join the oldest generation at once (``gc.freeze()`` then
+    ``gc.unfreeze()``, two list splices), rather than through the young ones: otherwise the first
+    collections after the pass walk all of them, twice (at 100,000 invoices the invoice plugin's
+    load spent 1.6 s more in the collector than the load without it; 0.5 s this way). A cycle
+    among them is still freed by the next full collection. When the program has frozen objects
+    of its own (a server before it forks), they are left frozen and this step is skipped.
     """
     collecting = gc.isenabled()
     gc.disable()
@@ -65,6 +72,9 @@ def no_gc() -> Iterator[None]:
         yield
     finally:
         if collecting:
+            if not gc.get_freeze_count():
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
 
 
