@@ -93,7 +93,8 @@ def worker_load(path: str) -> dict[str, Any]:
     result = bench_load.worker_with(path)
     return {"wall": result["load_s"], "cpu": result["load_cpu_s"], "rss_mb": result["rss_mb"],
             "entries": result["entries"], "errors": result["errors"],
-            "error_sample": result["error_sample"], "code": result["code"]}
+            "error_sample": result["error_sample"], "code": result["code"],
+            "phases": result["phases"]}
 
 
 def worker_fava(path: str, pages: str, new_time: str) -> dict[str, Any]:
@@ -347,6 +348,12 @@ def row_figures(row: Row, measures: dict[str, dict[str, list[dict[str, Any]]]],
                else figures.get("overhead_ratio") is not None
                and figures["overhead_ratio"] <= value)
     figures["met"] = met
+    phase = PLUGIN_PHASES.get(row.key)
+    if phase and with_runs and all(phase in m.get("phases", {}) for m in with_runs):
+        # The plugin's own seconds (Beancount's log_timings, wall time, in the same runs): the
+        # rest of the overhead is the load's other work on what the plugin added (sorting,
+        # the pad, balance and validation passes, the collector), and noise.
+        figures["plugin_s"] = _median([m["phases"][phase] for m in with_runs])
     if row.key != "aging":
         entries = [m.get("entries") for m in without_runs + with_runs]
         if (row.group.startswith(("load", "penalties")) and without_runs and with_runs
@@ -356,6 +363,24 @@ def row_figures(row: Row, measures: dict[str, dict[str, list[dict[str, Any]]]],
                for runs in (without_runs, with_runs)]
         figures["peak_mb"] = rss
     return figures
+
+
+PLUGIN_PHASES = {"plugin": "beancount_ar", "floor": "benchmarks.floor_plugin",
+                 "penalties": "beancount_ar.penalties", "month-end": "beancount_ar.penalties"}
+
+
+def split_lines(figures: list[dict[str, Any]]) -> list[str]:
+    """Per load row: its overhead as the plugin's own time plus the rest of the load."""
+    out = []
+    for fig in figures:
+        plugin, overhead = fig.get("plugin_s"), fig.get("overhead_s")
+        if plugin is None or overhead is None:
+            continue
+        added = fig.get("entries_added")
+        out.append(f"- {fig['row']}: {overhead:+.2f} s = the plugin {plugin:.2f} s "
+                   f"+ the rest of the load {overhead - plugin:+.2f} s"
+                   + (f" ({added:,} entries added)" if added else ""))
+    return out
 
 
 def _cell_seconds(value: float | None) -> str:
@@ -532,6 +557,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("\nwithout / with:")
     for key in dict.fromkeys(row.key for row in rows):
         print(f"- {key}: {LEGEND[key]}")
+    split = split_lines(figures)
+    if split:
+        print("\nwhere the overhead goes (the plugin's own seconds from Beancount's log_timings "
+              "in the same runs, medians; the rest is the load's other work on what the plugin "
+              "added - sorting, the pad, balance and validation passes, the garbage collector - "
+              "and noise):")
+        print("\n".join(split))
     for group_name, by_variant in measures.items():
         for name, runs in by_variant.items():
             for sample in (runs[0].get("error_sample") or [] if runs else []):

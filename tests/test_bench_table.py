@@ -40,6 +40,10 @@ def test_quick_table_has_one_row_per_measured_row(tmp_path: Path) -> None:
     assert rows[0][4].startswith("+10 %: ")  # the invoice plugin's target, met or not
     assert rows[1][4] == "(floor)" and rows[1][5] == "0"  # the floor plugin adds nothing
     assert "Beancount 3." in proc.stdout and "median of 1 run(s)" in proc.stdout
+    # Each load row's overhead split into the plugin's own time and the rest of the load.
+    assert re.search(r"^- invoice plugin, load, 500: [+-]\d+\.\d\d s = the plugin \d+\.\d\d s "
+                     r"\+ the rest of the load [+-]\d+\.\d\d s \(\d+ entries added\)$",
+                     proc.stdout, re.M), proc.stdout
 
     results = json.loads((tmp_path / "table_results.json").read_text(encoding="utf-8"))
     assert [fig["key"] for fig in results["rows"]] == ["plugin", "floor"]
@@ -48,6 +52,7 @@ def test_quick_table_has_one_row_per_measured_row(tmp_path: Path) -> None:
     measured = results["measures"]["load-500"]
     assert sorted(measured) == ["floor", "none", "plugin"]
     assert all(len(runs) == 1 and runs[0]["errors"] == 0 for runs in measured.values())
+    assert results["rows"][0]["plugin_s"] >= 0 and "beancount_ar" in measured["plugin"][0]["phases"]
     # The plugin ran from the snapshot of the code taken at the start, not from the checkout.
     assert Path(measured["plugin"][0]["code"]).is_relative_to(tmp_path / "code-table")
 
