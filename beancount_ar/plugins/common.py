@@ -63,8 +63,9 @@ def no_gc() -> Iterator[None]:
     ``gc.unfreeze()``, two list splices), rather than through the young ones: otherwise the first
     collections after the pass walk all of them (at 100,000 invoices the collector's time in the
     invoice plugin's load, beyond the load without it, fell from 1.2 s to 0.5 s:
-    `benchmarks/bench_gc.py`). A cycle among them is still freed by the next full collection. When the program has frozen objects
-    of its own (a server before it forks), they are left frozen and this step is skipped.
+    `benchmarks/bench_gc.py`). A cycle among them is still freed by the next full collection.
+    When the program has frozen objects of its own (a server before it forks), they are left
+    frozen and this step is skipped.
     """
     collecting = gc.isenabled()
     gc.disable()
