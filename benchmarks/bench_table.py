@@ -495,8 +495,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                  if s.strip()]
     except ValueError:
         parser.error(f"--sizes {args.sizes!r}: expected numbers such as 10000,100000")
-    repeat = args.repeat or (1 if args.quick else 3)
-    short_factor = args.short_factor or (1 if args.quick else 3)
+    repeat = args.repeat if args.repeat is not None else 1 if args.quick else 3
+    short_factor = (args.short_factor if args.short_factor is not None
+                    else 1 if args.quick else 3)
     keys = [k.strip() for k in args.rows.split(",") if k.strip()]
     unknown = sorted(set(keys) - set(ROW_KEYS))
     if unknown or not keys:
